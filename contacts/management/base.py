@@ -1,0 +1,61 @@
+"""What the contacts management commands share."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from contacts import dynamo
+from contacts.exceptions import InvalidRequest, StoreError
+from contacts.tables import BILLING_MODES, PROVISIONED, Capacity, table_name
+
+
+class StoreCommand(BaseCommand):
+    """A command whose store errors become a CommandError naming what to fix."""
+
+    def execute(self, *args, **options):
+        try:
+            return super().execute(*args, **options)
+        except (StoreError, InvalidRequest) as error:
+            raise CommandError(str(error)) from error
+
+    def table_label(self):
+        """Return e.g. `"Contacts" at http://127.0.0.1:8000`, for messages."""
+        return f'"{table_name()}" at {dynamo.endpoint_description()}'
+
+
+def add_capacity_arguments(parser, default_billing_mode):
+    """Add --billing-mode / --read-capacity / --write-capacity / --no-wait."""
+    parser.add_argument(
+        "--billing-mode",
+        choices=BILLING_MODES,
+        default=default_billing_mode,
+        help="PAY_PER_REQUEST (on-demand) or PROVISIONED.",
+    )
+    parser.add_argument(
+        "--read-capacity", type=int, help="Read capacity units (PROVISIONED only)."
+    )
+    parser.add_argument(
+        "--write-capacity", type=int, help="Write capacity units (PROVISIONED only)."
+    )
+    parser.add_argument(
+        "--no-wait",
+        action="store_false",
+        dest="wait",
+        help="Return without waiting for the table to become ACTIVE.",
+    )
+
+
+def capacity_from_options(options):
+    """Return the validated Capacity the options describe.
+
+    Capacity units alone imply PROVISIONED, so `--read-capacity 5
+    --write-capacity 5` does what the tutorial's step 3 does.
+    """
+    units = (options["read_capacity"], options["write_capacity"])
+    billing_mode = options["billing_mode"]
+    if billing_mode is None:
+        if all(unit is None for unit in units):
+            raise CommandError(
+                "Say what to change: --billing-mode PAY_PER_REQUEST, or "
+                "--read-capacity N --write-capacity N."
+            )
+        billing_mode = PROVISIONED
+    return Capacity(billing_mode, *units)

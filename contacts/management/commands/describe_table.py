@@ -1,0 +1,32 @@
+import json
+
+from contacts.management.base import StoreCommand
+from contacts.tables import describe_table
+
+
+class Command(StoreCommand):
+    help = "Show the contacts table: status, key, billing mode, capacity, item count and size."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
+
+    def handle(self, **options):
+        table = describe_table()
+        if options["json"]:
+            self.stdout.write(json.dumps(table, indent=2))
+            return
+        key = ", ".join(f"{name} ({kind})" for name, kind in table["key_schema"])
+        rows = [
+            ("Table", table["name"]),
+            ("Status", table["status"]),
+            ("Key", key),
+            ("Billing mode", table["billing_mode"]),
+        ]
+        if table["read_capacity"] is not None:
+            rows.append(("Read capacity units", table["read_capacity"]))
+            rows.append(("Write capacity units", table["write_capacity"]))
+        rows.append(("Items (approximate)", table["item_count"]))
+        rows.append(("Size (approximate)", f"{table['size_bytes']} bytes"))
+        width = max(len(label) for label, _ in rows)
+        for label, value in rows:
+            self.stdout.write(f"{label:<{width}}  {value}")

@@ -1,0 +1,354 @@
+"""The contacts manager, run against moto and against a real DynamoDB Local."""
+
+from decimal import Decimal
+
+import pytest
+
+from contacts import manager as manager_module
+from contacts.documents import MAX_ID_BYTES, REMOVE
+from contacts.exceptions import (
+    ContactAlreadyExists,
+    ContactNotFound,
+    InvalidContact,
+    InvalidCursor,
+    InvalidRequest,
+    StoreUnavailable,
+    TableMissing,
+)
+from contacts.manager import ContactManager, contacts
+
+# An item as the DynamoDB console or the AWS CLI might write it: every type,
+# nested documents, empty strings, long numbers and awkward attribute names.
+EVERY_TYPE = {
+    "id": {"S": "every-type"},
+    "username": {"S": "Raju"},
+    "empty": {"S": ""},
+    "age": {"N": "30"},
+    "precise": {"N": "12345678901234567890123456789012345678"},
+    "tiny": {"N": "-0.000000000000000000000000000000000001"},
+    "huge": {"N": "9.9999999999999999999999999999999999999E+125"},
+    "photo": {"B": b"\x00\x01\xfe\xff"},
+    "active": {"BOOL": True},
+    "retired": {"BOOL": False},
+    "nothing": {"NULL": True},
+    "tags": {"SS": ["a", "b", "c d"]},
+    "scores": {"NS": ["1", "2.5", "-3"]},
+    "blobs": {"BS": [b"\x01", b"\x02\x03"]},
+    "history": {"L": [{"S": "x"}, {"N": "1"}, {"NULL": True}, {"L": []}, {"M": {}}]},
+    "address": {
+        "M": {
+            "street": {"S": "1 Main St"},
+            "geo": {"M": {"lat": {"N": "12.9716"}, "tags": {"SS": ["home"]}}},
+        }
+    },
+    # Reserved words and characters that break unaliased expressions.
+    "name": {"S": "reserved"},
+    "status": {"S": "reserved"},
+    "data": {"S": "reserved"},
+    "date": {"S": "reserved"},
+    "a.b": {"S": "dotted"},
+    "with space": {"S": "spaced"},
+    "#hash:colon": {"S": "punctuated"},
+    "ünïcødé 名前": {"S": "unicode"},
+}
+
+
+def raw_get(raw_client, contact_id):
+    return raw_client.get_item(
+        TableName=contacts.table, Key={"id": {"S": contact_id}}, ConsistentRead=True
+    ).get("Item")
+
+
+def raw_put(raw_client, item):
+    raw_client.put_item(TableName=contacts.table, Item=item)
+
+
+def add(count, prefix="c", **extra):
+    for index in range(count):
+        contacts.create({"id": f"{prefix}{index:04d}", "username": f"user {index}", **extra})
+
+
+def read_all_pages(limit, search=None):
+    """Follow next_cursor from the first page to the last; return the pages."""
+    pages = [contacts.page(limit=limit, search=search)]
+    while pages[-1].has_next():
+        pages.append(contacts.page(cursor=pages[-1].next_cursor, limit=limit, search=search))
+        assert len(pages) < 1000, "paging did not terminate"
+    return pages
+
+
+# --- create / get -------------------------------------------------------------
+
+
+def test_create_then_get_returns_the_item(contacts_table):
+    """A created contact reads back exactly, numbers as Decimal."""
+    created = contacts.create({"id": "02", "username": "Sham", "age": Decimal("30")})
+    assert created == {"id": "02", "username": "Sham", "age": Decimal("30")}
+    fetched = contacts.get("02")
+    assert fetched == created
+    assert isinstance(fetched["age"], Decimal)
+
+
+def test_create_never_overwrites(contacts_table, raw_client):
+    """Creating an existing id raises ContactAlreadyExists and leaves the item untouched."""
+    contacts.create({"id": "01", "username": "Raju", "age": Decimal("40")})
+    with pytest.raises(ContactAlreadyExists, match="“01” already exists"):
+        contacts.create({"id": "01", "username": "Impostor"})
+    assert raw_get(raw_client, "01") == {
+        "id": {"S": "01"}, "username": {"S": "Raju"}, "age": {"N": "40"}
+    }
+
+
+def test_create_without_id_generates_one(contacts_table):
+    """An item without an id gets a fresh one, so two such items never collide."""
+    first = contacts.create({"username": "Anon"})
+    second = contacts.create({"username": "Anon"})
+    assert first["id"] and second["id"] and first["id"] != second["id"]
+    assert contacts.get(first["id"])["username"] == "Anon"
+
+
+def test_get_missing_id_raises_not_found(contacts_table):
+    with pytest.raises(ContactNotFound, match="“nope”"):
+        contacts.get("nope")
+
+
+@pytest.mark.parametrize(
+    "bad_id, message",
+    [("", "must not be empty"), (7, "must be a string"), ("x" * (MAX_ID_BYTES + 1), "2048 bytes")],
+)
+def test_bad_ids_are_refused_before_any_write(contacts_table, bad_id, message):
+    """Ids DynamoDB would refuse get a clear InvalidContact, and nothing is written."""
+    with pytest.raises(InvalidContact, match=message):
+        contacts.create({"id": bad_id, "username": "x"})
+    assert len(contacts.page()) == 0
+
+
+def test_longest_allowed_id_works_everywhere(contacts_table):
+    """A 2048-byte id (multi-byte characters included) is stored, read, updated and deleted."""
+    long_id = "é" * (MAX_ID_BYTES // 2)
+    contacts.create({"id": long_id, "username": "long"})
+    assert contacts.update(long_id, {"username": "longer"})["username"] == "longer"
+    assert contacts.delete(long_id)["id"] == long_id
+
+
+def test_float_and_oversized_numbers_are_refused(contacts_table):
+    """Floats would lose precision and 39 digits do not fit: both refused, nothing written."""
+    with pytest.raises(InvalidContact, match="age"):
+        contacts.create({"id": "f", "age": 1.5})
+    with pytest.raises(InvalidContact, match="38 significant digits"):
+        contacts.create({"id": "g", "age": Decimal("1" * 39)})
+    assert len(contacts.page()) == 0
+
+
+def test_38_digit_numbers_round_trip_exactly(contacts_table):
+    number = Decimal("12345678901234567890123456789012345678")
+    contacts.create({"id": "n", "big": number, "fraction": Decimal("0.1234567890123456789")})
+    item = contacts.get("n")
+    assert item["big"] == number and str(item["big"]) == str(number)
+    assert str(item["fraction"]) == "0.1234567890123456789"
+
+
+def test_numbers_longer_than_38_digits_but_exact_are_kept(contacts_table):
+    """10**40 has one significant digit: it is stored and read back as the same number."""
+    contacts.create({"id": "z", "big": 10**40, "bigger": Decimal("1" + "0" * 125)})
+    item = contacts.get("z")
+    assert item["big"] == 10**40 and item["bigger"] == Decimal("1E+125")
+    contacts.update("z", {"big": item["big"], "bigger": item["bigger"]})
+    assert contacts.get("z") == item
+
+
+# --- documents written by other tools ----------------------------------------
+
+
+def test_every_type_from_other_tools_is_returned_as_is(contacts_table, raw_client):
+    """Every DynamoDB type reads back as its natural Python value, nothing as float."""
+    raw_put(raw_client, EVERY_TYPE)
+    item = contacts.get("every-type")
+    assert set(item) == set(EVERY_TYPE)
+    assert item["precise"] == Decimal("12345678901234567890123456789012345678")
+    assert item["photo"] == b"\x00\x01\xfe\xff"
+    assert item["active"] is True and item["retired"] is False and item["nothing"] is None
+    assert item["tags"] == {"a", "b", "c d"}
+    assert item["scores"] == {Decimal("1"), Decimal("2.5"), Decimal("-3")}
+    assert item["blobs"] == {b"\x01", b"\x02\x03"}
+    assert item["history"] == ["x", Decimal("1"), None, [], {}]
+    assert item["address"]["geo"] == {"lat": Decimal("12.9716"), "tags": {"home"}}
+    assert item["a.b"] == "dotted" and item["ünïcødé 名前"] == "unicode"
+
+
+def test_item_read_and_written_back_is_identical(contacts_table, raw_client):
+    """Reading an item and saving it as a new contact keeps every attribute and type."""
+    raw_put(raw_client, EVERY_TYPE)
+    copy = {**contacts.get("every-type"), "id": "copy"}
+    contacts.create(copy)
+    stored = raw_get(raw_client, "copy")
+    assert normalised(stored) == normalised({**EVERY_TYPE, "id": {"S": "copy"}})
+
+
+def test_update_with_every_value_read_changes_nothing(contacts_table, raw_client):
+    """Setting every attribute to the value just read leaves the stored item identical."""
+    raw_put(raw_client, EVERY_TYPE)
+    item = contacts.get("every-type")
+    del item["id"]
+    contacts.update("every-type", item)
+    assert normalised(raw_get(raw_client, "every-type")) == normalised(EVERY_TYPE)
+
+
+def normalised(value):
+    """Return a raw item as DynamoDB means it: numbers by value, sets unordered.
+
+    DynamoDB stores numbers, not their spelling (DynamoDB Local answers
+    1E+125 with 126 digits), and keeps no order in sets.
+    """
+    if isinstance(value, dict):
+        return {key: normalised_typed(key, member) for key, member in value.items()}
+    if isinstance(value, list):
+        return [normalised(member) for member in value]
+    return value
+
+
+def normalised_typed(kind, value):
+    if kind == "N":
+        return Decimal(value)
+    if kind == "NS":
+        return sorted(Decimal(member) for member in value)
+    if kind in ("SS", "BS"):
+        return sorted(value)
+    return normalised(value)
+
+
+# --- update / delete ---------------------------------------------------------
+
+
+def test_update_touches_only_the_changed_attributes(contacts_table, raw_client):
+    """One attribute set, one removed: every other attribute stays byte for byte."""
+    raw_put(raw_client, EVERY_TYPE)
+    new = contacts.update("every-type", {"username": "Raju K", "status": REMOVE, "new one": 1})
+    expected = {**EVERY_TYPE, "username": {"S": "Raju K"}, "new one": {"N": "1"}}
+    del expected["status"]
+    assert normalised(raw_get(raw_client, "every-type")) == normalised(expected)
+    assert new["username"] == "Raju K" and "status" not in new
+
+
+def test_update_reserved_word_names(contacts_table):
+    """Reserved words and punctuation work as attribute names in updates."""
+    contacts.create({"id": "r", "username": "x"})
+    names = ["name", "status", "data", "date", "key", "user", "comment", "ttl", "a.b", "#x", ":y"]
+    contacts.update("r", {name: f"value of {name}" for name in names})
+    item = contacts.get("r")
+    assert all(item[name] == f"value of {name}" for name in names)
+
+
+def test_update_of_missing_contact_creates_nothing(contacts_table, raw_client):
+    """UpdateItem would upsert; ours refuses, so a deleted contact never comes back."""
+    with pytest.raises(ContactNotFound):
+        contacts.update("ghost", {"username": "Boo"})
+    assert raw_get(raw_client, "ghost") is None
+
+
+def test_update_refuses_id_changes_and_empty_changes(contacts_table):
+    contacts.create({"id": "u", "username": "x"})
+    with pytest.raises(InvalidContact, match="cannot be changed"):
+        contacts.update("u", {"id": "v"})
+    with pytest.raises(InvalidContact, match="nothing to update"):
+        contacts.update("u", {})
+
+
+def test_update_with_invalid_value_writes_nothing(contacts_table):
+    contacts.create({"id": "u", "username": "x"})
+    with pytest.raises(InvalidContact, match="age"):
+        contacts.update("u", {"username": "changed", "age": 2.5})
+    assert contacts.get("u") == {"id": "u", "username": "x"}
+
+
+def test_delete_returns_the_old_item_and_removes_it(contacts_table):
+    contacts.create({"id": "d", "username": "Del"})
+    assert contacts.delete("d") == {"id": "d", "username": "Del"}
+    with pytest.raises(ContactNotFound):
+        contacts.get("d")
+    with pytest.raises(ContactNotFound):
+        contacts.delete("d")
+
+
+# --- paging ------------------------------------------------------------------
+
+
+def test_pages_cover_every_item_once(contacts_table):
+    """60 contacts in pages of 25: 25, 25, 10, every id exactly once."""
+    add(60)
+    pages = read_all_pages(limit=25)
+    assert [len(page) for page in pages] == [25, 25, 10]
+    ids = [item["id"] for page in pages for item in page]
+    assert sorted(ids) == [f"c{index:04d}" for index in range(60)]
+    assert not pages[0].has_previous() and pages[1].has_previous()
+
+
+def test_table_ending_on_a_page_boundary_has_no_empty_last_page(contacts_table):
+    add(50)
+    pages = read_all_pages(limit=25)
+    assert [len(page) for page in pages] == [25, 25]
+
+
+def test_empty_table_is_one_empty_page(contacts_table):
+    page = contacts.page()
+    assert list(page) == [] and not page.has_next()
+
+
+def test_paging_across_the_1mb_response_limit(contacts_table):
+    """Items of ~100 KB: DynamoDB stops each Scan at 1 MB; pages still fill and cover all."""
+    add(30, payload="x" * 100_000)
+    pages = read_all_pages(limit=25)
+    assert [len(page) for page in pages] == [25, 5]
+    assert len({item["id"] for page in pages for item in page}) == 30
+
+
+def test_search_matches_id_or_username_across_pages(contacts_table):
+    add(40)
+    contacts.create({"id": "raju-1", "username": "Raju"})
+    contacts.create({"id": "x1", "username": "Raju again"})
+    contacts.create({"id": "x2", "username": "Sham", "name": "Raju"})  # other fields do not count
+    found = [item["id"] for page in read_all_pages(limit=1, search="Raju") for item in page]
+    assert sorted(found) == ["raju-1", "x1"]
+
+
+def test_search_stops_at_its_read_budget_and_says_so(contacts_table, monkeypatch):
+    """A search reads a bounded number of items per page and can be continued."""
+    monkeypatch.setattr(manager_module, "SEARCH_READ_BUDGET", 10)
+    add(35)
+    contacts.create({"id": "needle", "username": "needle"})
+    pages = read_all_pages(limit=5, search="needle")
+    assert all(page.scanned_count <= 10 for page in pages)
+    assert any(page.budget_spent for page in pages)
+    assert [item["id"] for page in pages for item in page] == ["needle"]
+
+
+def test_tampered_or_foreign_cursors_are_refused(contacts_table):
+    add(3)
+    cursor = contacts.page(limit=1).next_cursor
+    with pytest.raises(InvalidCursor):
+        contacts.page(cursor=cursor[:-2] + "xx", limit=1)
+    with pytest.raises(InvalidCursor):
+        contacts.page(cursor="not a cursor", limit=1)
+    with pytest.raises(InvalidCursor):
+        ContactManager(table="Other").page(cursor=cursor, limit=1)
+
+
+@pytest.mark.parametrize("limit", [0, -1, 1001, "25", 2.5])
+def test_bad_page_sizes_are_refused(contacts_table, limit):
+    with pytest.raises(InvalidRequest, match="page size"):
+        contacts.page(limit=limit)
+
+
+# --- failures ----------------------------------------------------------------
+
+
+def test_missing_table_says_how_to_create_it(store):
+    with pytest.raises(TableMissing, match="python manage.py create_table"):
+        contacts.get("01")
+    with pytest.raises(TableMissing):
+        contacts.page()
+
+
+def test_unreachable_endpoint_is_store_unavailable(unreachable_store, settings):
+    with pytest.raises(StoreUnavailable, match=settings.DYNAMODB["ENDPOINT_URL"]):
+        contacts.get("01")
