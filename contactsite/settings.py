@@ -88,6 +88,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # botocore logs routine events (e.g. where it found credentials) at INFO.
+    "loggers": {"botocore": {"level": "WARNING"}},
 }
 
 # --- Django's own database: users, sessions, admin log (never contacts) -----
@@ -139,7 +141,7 @@ def _endpoint_url(value):
 
 def _positive_int(name, default):
     value = env.str(name, default=str(default))
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
         raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}.")
     return int(value)
 

@@ -21,13 +21,12 @@ class StoreCommand(BaseCommand):
         return f'"{table_name()}" at {dynamo.endpoint_description()}'
 
 
-def add_capacity_arguments(parser, default_billing_mode):
+def add_capacity_arguments(parser):
     """Add --billing-mode / --read-capacity / --write-capacity / --no-wait."""
     parser.add_argument(
         "--billing-mode",
         choices=BILLING_MODES,
-        default=default_billing_mode,
-        help="PAY_PER_REQUEST (on-demand) or PROVISIONED.",
+        help="PAY_PER_REQUEST (on-demand) or PROVISIONED; capacity units alone imply PROVISIONED.",
     )
     parser.add_argument(
         "--read-capacity", type=int, help="Read capacity units (PROVISIONED only)."
@@ -43,19 +42,23 @@ def add_capacity_arguments(parser, default_billing_mode):
     )
 
 
-def capacity_from_options(options):
+def capacity_from_options(options, default_billing_mode=None):
     """Return the validated Capacity the options describe.
 
-    Capacity units alone imply PROVISIONED, so `--read-capacity 5
-    --write-capacity 5` does what the tutorial's step 3 does.
+    Capacity units without a billing mode imply PROVISIONED, so
+    `--read-capacity 5 --write-capacity 5` does what the tutorial's step 3
+    does; with neither, the command's default mode applies, if it has one.
     """
     units = (options["read_capacity"], options["write_capacity"])
     billing_mode = options["billing_mode"]
     if billing_mode is None:
-        if all(unit is None for unit in units):
+        if any(unit is not None for unit in units):
+            billing_mode = PROVISIONED
+        elif default_billing_mode:
+            billing_mode = default_billing_mode
+        else:
             raise CommandError(
                 "Say what to change: --billing-mode PAY_PER_REQUEST, or "
                 "--read-capacity N --write-capacity N."
             )
-        billing_mode = PROVISIONED
     return Capacity(billing_mode, *units)

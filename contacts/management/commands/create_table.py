@@ -16,7 +16,7 @@ class Command(StoreCommand):
     )
 
     def add_arguments(self, parser):
-        add_capacity_arguments(parser, default_billing_mode=ON_DEMAND)
+        add_capacity_arguments(parser)
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -24,7 +24,7 @@ class Command(StoreCommand):
         )
 
     def handle(self, **options):
-        capacity = capacity_from_options(options)
+        capacity = capacity_from_options(options, default_billing_mode=ON_DEMAND)
         if options["dry_run"]:
             self.stdout.write(json.dumps(create_request(capacity), indent=2))
             return

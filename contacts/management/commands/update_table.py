@@ -13,7 +13,7 @@ class Command(StoreCommand):
     )
 
     def add_arguments(self, parser):
-        add_capacity_arguments(parser, default_billing_mode=None)
+        add_capacity_arguments(parser)
 
     def handle(self, **options):
         capacity = capacity_from_options(options)

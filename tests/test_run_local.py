@@ -1,0 +1,155 @@
+"""`make run` end to end: scripts/run-local started twice, as a user would.
+
+It starts DynamoDB Local (persistent) and the app on spare ports, is stopped
+with Ctrl-C (SIGINT to its process group) and started again: contacts, the
+table and the admin user survive, and the tutorial contacts are seeded once.
+"""
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from contacts.exceptions import ContactNotFound
+from contacts.manager import contacts
+from tests.conftest import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+class LocalRun:
+    """One `scripts/run-local` process with its output collected in a file."""
+
+    def __init__(self, tmp_path, ports, name):
+        self.port, self.dynamodb_port = ports
+        self.output_path = tmp_path / f"{name}.log"
+        env = {
+            "PATH": os.environ["PATH"],
+            "HOME": os.environ.get("HOME", str(tmp_path)),
+            "PYTHON": sys.executable,
+            "PORT": str(self.port),
+            "DYNAMODB_PORT": str(self.dynamodb_port),
+            "CONTACTSITE_DATA_DIR": str(tmp_path / "data"),
+            "DJANGO_ENV_FILE": str(tmp_path / "missing.env"),
+            "PYTHONUNBUFFERED": "1",
+        }
+        with open(self.output_path, "wb") as output:
+            self.process = subprocess.Popen(
+                [str(ROOT / "scripts" / "run-local")],
+                cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group, as a terminal gives it
+            )
+
+    @property
+    def output(self):
+        return self.output_path.read_text()
+
+    def url(self, path):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def wait_until_serving(self, seconds=120):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"run-local exited early:\n{self.output}"
+            try:
+                with urllib.request.urlopen(self.url("/admin/login/"), timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.5)
+        pytest.fail(f"run-local did not serve within {seconds}s:\n{self.output}")
+
+    def interrupt(self):
+        """Press Ctrl-C: SIGINT to the whole process group; wait for it to end."""
+        os.killpg(self.process.pid, signal.SIGINT)
+        try:
+            self.process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            pytest.fail(f"run-local ignored Ctrl-C:\n{self.output}")
+
+
+def listening(port):
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        return True
+    except OSError:
+        return False
+
+
+def log_in(run, username, password):
+    """Log in through the admin login form; return the admin index HTML."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    form = opener.open(run.url("/admin/login/")).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token, "username": username, "password": password,
+         "next": "/admin/"}
+    ).encode()
+    return opener.open(run.url("/admin/login/"), data=data).read().decode()
+
+
+@pytest.fixture
+def local_store(settings):
+    """Point this test's data layer at the DynamoDB Local that run-local starts."""
+    ports = (free_port(), free_port())
+    settings.DYNAMODB = {
+        **settings.DYNAMODB,
+        "ENDPOINT_URL": f"http://127.0.0.1:{ports[1]}",
+        "TABLE": "Contacts",
+    }
+    return ports
+
+
+def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
+    first = LocalRun(tmp_path, local_store, "first")
+    try:
+        first.wait_until_serving()
+        assert 'Table "Contacts" created.' in first.output
+        password = re.search(r"“admin” with password: (\S+)", first.output).group(1)
+        assert "Log out" in log_in(first, "admin", password)
+        assert contacts.get("01")["username"] == "Raju"  # the tutorial's contacts
+        contacts.create({"id": "survivor", "username": "Still here"})
+        contacts.delete("01")
+    finally:
+        first.interrupt()
+    assert not listening(local_store[1]), "Ctrl-C left DynamoDB Local running"
+
+    second = LocalRun(tmp_path, local_store, "second")
+    try:
+        second.wait_until_serving()
+        assert 'Table "Contacts" already exists.' in second.output
+        assert "An admin user already exists." in second.output
+        assert "password:" not in second.output
+        assert contacts.get("survivor")["username"] == "Still here"
+        with pytest.raises(ContactNotFound):
+            contacts.get("01")  # seeded once, with the table; not re-seeded
+        assert "Log out" in log_in(second, "admin", password)
+    finally:
+        second.interrupt()
+    assert not listening(local_store[1])
+
+
+def test_make_run_refuses_a_busy_port(tmp_path, local_store):
+    """A port already in use is named in a clear message, not a Java stack trace."""
+    import socket
+
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", local_store[1]))
+        squatter.listen()
+        run = LocalRun(tmp_path, local_store, "busy")
+        assert run.process.wait(timeout=30) != 0
+    assert f"Port {local_store[1]} is already in use" in run.output
