@@ -6,7 +6,7 @@ starts: DynamoDB's LastEvaluatedKey, signed so a client can neither forge a
 start key nor reuse a cursor made for another table.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core import signing
 
@@ -26,7 +26,7 @@ class ContactPage:
     # True when a search spent its read budget before filling the page: the
     # rest of the table is unsearched and next_cursor continues the search.
     budget_spent: bool = False
-    search: str | None = field(default=None)
+    search: str | None = None
 
     def has_next(self):
         return self.next_cursor is not None

@@ -18,6 +18,9 @@ os.environ.update(
     AWS_SECRET_ACCESS_KEY="testing",
     AWS_REGION="us-east-1",
     AWS_DEFAULT_REGION="us-east-1",
+    # With no credentials, botocore would ask the EC2 metadata address next:
+    # tests send traffic to loopback only.
+    AWS_EC2_METADATA_DISABLED="true",
     DJANGO_ENV_FILE=os.devnull + "/missing-env-file",
     DJANGO_SECRET_KEY="test-secret-key-not-for-production",
     DJANGO_DEBUG="false",

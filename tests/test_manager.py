@@ -294,12 +294,25 @@ def test_empty_table_is_one_empty_page(contacts_table):
     assert list(page) == [] and not page.has_next()
 
 
-def test_paging_across_the_1mb_response_limit(contacts_table):
+def test_paging_across_the_1mb_response_limit(contacts_table, monkeypatch):
     """Items of ~100 KB: DynamoDB stops each Scan at 1 MB; pages still fill and cover all."""
     add(30, payload="x" * 100_000)
+    scans = []
+    real_call = manager_module.dynamo.call
+
+    def counting_call(operation, **params):
+        response = real_call(operation, **params)
+        if operation == "scan":
+            scans.append(len(response["Items"]))
+        return response
+
+    monkeypatch.setattr(manager_module.dynamo, "call", counting_call)
     pages = read_all_pages(limit=25)
     assert [len(page) for page in pages] == [25, 5]
     assert len({item["id"] for page in pages for item in page}) == 30
+    if contacts_table == "dynamodb_local":
+        # The boundary was really crossed: 25 items of 100 KB took several requests.
+        assert len(scans) >= 4 and max(scans) < 25
 
 
 def test_search_matches_id_or_username_across_pages(contacts_table):

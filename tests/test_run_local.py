@@ -153,3 +153,17 @@ def test_make_run_refuses_a_busy_port(tmp_path, local_store):
         run = LocalRun(tmp_path, local_store, "busy")
         assert run.process.wait(timeout=30) != 0
     assert f"Port {local_store[1]} is already in use" in run.output
+
+
+def test_make_run_without_java_says_what_to_install(tmp_path, local_store):
+    """With no java on PATH, run-local names the package to install, or docker compose."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname"):
+        (bin_dir / tool).symlink_to(subprocess.check_output(["which", tool], text=True).strip())
+    result = subprocess.run(
+        [str(ROOT / "scripts" / "run-local")], cwd=ROOT, env={"PATH": str(bin_dir)},
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode != 0
+    assert "openjdk-17-jre-headless" in result.stderr and "docker compose up" in result.stderr
