@@ -12,12 +12,15 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DATA_DIR = BASE_DIR / "data"
 
 env = environ.Env()
 # A `.env` file is optional; real environment variables win over it.
 # DJANGO_ENV_FILE lets tests (and unusual layouts) point elsewhere.
 env.read_env(env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env")))
+
+# Local data: the default SQLite auth database here, DynamoDB Local's files
+# beside it (`make run`). A relative path is taken from the project folder.
+DATA_DIR = BASE_DIR / env.str("CONTACTSITE_DATA_DIR", default="data")
 
 # --- Core -------------------------------------------------------------------
 

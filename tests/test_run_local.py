@@ -9,6 +9,7 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -79,8 +80,6 @@ class LocalRun:
 
 
 def listening(port):
-    import socket
-
     try:
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
         return True
@@ -119,6 +118,8 @@ def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
     try:
         first.wait_until_serving()
         assert 'Table "Contacts" created.' in first.output
+        # The auth database lives in the data folder run-local was given.
+        assert (tmp_path / "data" / "db.sqlite3").is_file()
         password = re.search(r"“admin” with password: (\S+)", first.output).group(1)
         assert "Log out" in log_in(first, "admin", password)
         assert contacts.get("01")["username"] == "Raju"  # the tutorial's contacts
@@ -145,8 +146,6 @@ def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
 
 def test_make_run_refuses_a_busy_port(tmp_path, local_store):
     """A port already in use is named in a clear message, not a Java stack trace."""
-    import socket
-
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", local_store[1]))
         squatter.listen()

@@ -205,6 +205,22 @@ def test_database_url_is_read(tmp_path):
     assert Path(database["NAME"]) == tmp_path / "other.sqlite3"
 
 
+def test_data_dir_moves_the_default_database(tmp_path):
+    """CONTACTSITE_DATA_DIR, absolute or relative to the project, holds the default SQLite file."""
+    absolute = settings_of(tmp_path, CONTACTSITE_DATA_DIR=str(tmp_path / "elsewhere"), **DEV)
+    relative = settings_of(tmp_path, CONTACTSITE_DATA_DIR="var/data", **DEV)
+
+    assert Path(absolute["DATABASES"]["default"]["NAME"]) == tmp_path / "elsewhere" / "db.sqlite3"
+    assert Path(relative["DATABASES"]["default"]["NAME"]) == ROOT / "var" / "data" / "db.sqlite3"
+
+
+def test_database_url_wins_over_the_data_dir(tmp_path):
+    url = f"sqlite:///{tmp_path / 'chosen.sqlite3'}"
+    settings = settings_of(tmp_path, DATABASE_URL=url, CONTACTSITE_DATA_DIR="var", **DEV)
+
+    assert Path(settings["DATABASES"]["default"]["NAME"]) == tmp_path / "chosen.sqlite3"
+
+
 def test_allowed_hosts_is_a_comma_separated_list(tmp_path):
     """DJANGO_ALLOWED_HOSTS=a.example,b.example becomes a list of both hosts."""
     settings = settings_of(tmp_path, DJANGO_ALLOWED_HOSTS="a.example,b.example", **PROD)
