@@ -10,12 +10,13 @@ DYNAMODB_LOCAL_VERSION := 10.3.0
 DYNAMODB_LOCAL_DIR := .cache/dynamodb-local
 DYNAMODB_LOCAL := $(DYNAMODB_LOCAL_DIR)/installed-$(DYNAMODB_LOCAL_VERSION)
 
-.PHONY: help run test lint clean
+.PHONY: help run test lint lint-containers clean
 
 help:
 	@echo "make run    start DynamoDB Local and the app on http://127.0.0.1:3000"
 	@echo "make test   install what the tests need, lint, and run the test suite"
 	@echo "make lint   ruff check"
+	@echo "make lint-containers  validate compose.yaml and lint the Dockerfile (no Docker needed)"
 	@echo "make clean  remove .venv, .cache and build output (keeps data/)"
 
 run: $(VENV)/.runtime $(DYNAMODB_LOCAL)
@@ -24,10 +25,14 @@ run: $(VENV)/.runtime $(DYNAMODB_LOCAL)
 test: $(VENV)/.dev $(DYNAMODB_LOCAL)
 	@scripts/require-java
 	$(VENV)/bin/ruff check .
+	$(PY) scripts/lint-containers
 	$(PY) -m pytest
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
+
+lint-containers: $(VENV)/.dev
+	$(PY) scripts/lint-containers
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
