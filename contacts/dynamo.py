@@ -8,7 +8,9 @@ driver error into `contacts.exceptions`. Nothing above this layer catches
 """
 
 import decimal
+import random
 import threading
+import time
 
 import boto3
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
@@ -95,6 +97,33 @@ def call(operation, **params):
     return _translated(lambda: getattr(client(), operation)(**params), params.get("TableName"))
 
 
+# Batch requests: DynamoDB may leave part of a batch unprocessed (throttling,
+# size limits) without an error; the rest is resent after a growing pause.
+BATCH_ATTEMPTS = 8
+BATCH_FIRST_PAUSE = 0.05
+BATCH_MAX_PAUSE = 2.0
+
+
+def call_batch(operation, request_items, unprocessed):
+    """Send a batch request until nothing is left unprocessed; yield every response.
+
+    `unprocessed` names the response's leftovers: "UnprocessedKeys" for
+    BatchGetItem, "UnprocessedItems" for BatchWriteItem.
+    """
+    for attempt in range(BATCH_ATTEMPTS):
+        response = call(operation, RequestItems=request_items)
+        yield response
+        request_items = response.get(unprocessed) or {}
+        if not request_items:
+            return
+        pause = min(BATCH_MAX_PAUSE, BATCH_FIRST_PAUSE * 2**attempt)
+        time.sleep(random.uniform(pause / 2, pause))
+    raise StoreUnavailable(
+        f"DynamoDB at {endpoint_description()} kept part of a batch unprocessed "
+        f"after {BATCH_ATTEMPTS} attempts (throttled); try again shortly."
+    )
+
+
 def wait_for_table(table, exists=True):
     """Block until the table is ACTIVE (or gone, with exists=False); minutes at most."""
     waiter = client().get_waiter("table_exists" if exists else "table_not_exists")
@@ -142,8 +171,8 @@ def _translated(action, table=None):
     except (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError) as error:
         raise StoreUnavailable(
             f"Cannot reach DynamoDB at {endpoint_description()}: {error}. "
-            "Is DynamoDB running (`make run` starts DynamoDB Local), and is "
-            "AWS_ENDPOINT_URL_DYNAMODB right?"
+            "Is DynamoDB running (`make run` and `docker compose up` start "
+            "DynamoDB Local), and is AWS_ENDPOINT_URL_DYNAMODB right?"
         ) from error
     except ReadTimeoutError as error:
         raise StoreUnavailable(

@@ -16,7 +16,7 @@ from .exceptions import (
     InvalidContact,
     InvalidRequest,
 )
-from .pagination import ContactPage, decode_cursor, encode_cursor
+from .pagination import ContactPage, Position, decode_cursor, encode_cursor
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
@@ -24,6 +24,8 @@ MAX_PAGE_SIZE = 1000
 # that matches little never turns into a scan of the whole table.
 SEARCH_READ_BUDGET = 1000
 SEARCH_FIELDS = (KEY, "username")
+# BatchGetItem takes at most 100 keys per request.
+BATCH_GET_SIZE = 100
 
 
 class Expression:
@@ -79,6 +81,19 @@ class ContactManager:
         if "Item" not in response:
             raise ContactNotFound(contact_id)
         return dynamo.from_attributes(response["Item"])
+
+    def get_many(self, contact_ids):
+        """Return the contacts with these ids that exist, in the order asked."""
+        wanted = list(dict.fromkeys(validate_id(contact_id) for contact_id in contact_ids))
+        found = {}
+        for start in range(0, len(wanted), BATCH_GET_SIZE):
+            keys = [self._key(contact_id) for contact_id in wanted[start : start + BATCH_GET_SIZE]]
+            request = {self.table: {"Keys": keys, "ConsistentRead": True}}
+            for response in dynamo.call_batch("batch_get_item", request, "UnprocessedKeys"):
+                for attributes in response["Responses"].get(self.table, []):
+                    item = dynamo.from_attributes(attributes)
+                    found[item[KEY]] = item
+        return [found[contact_id] for contact_id in wanted if contact_id in found]
 
     def create(self, item):
         """Store a new contact and return it; never overwrite an existing id."""
@@ -161,7 +176,8 @@ class ContactManager:
         params = {"TableName": self.table}
         if search:
             params.update(self._search_filter(search))
-        start_key = decode_cursor(cursor, self.table) if cursor else None
+        position = decode_cursor(cursor, self.table) if cursor else Position()
+        start_key = position.start_key
         # Ask for one item more than the page: if it comes, there is a next
         # page, and the cursor can be this page's last key, so a table that
         # ends exactly at a page boundary shows no empty last page.
@@ -186,10 +202,12 @@ class ContactManager:
         if len(found) > limit:
             found = found[:limit]
             start_key = {KEY: found[-1][KEY]}
+        previous = position.previous()
         return ContactPage(
             object_list=[dynamo.from_attributes(item) for item in found],
             cursor=cursor or None,
-            next_cursor=encode_cursor(start_key, self.table) if start_key else None,
+            next_cursor=encode_cursor(position.next(start_key), self.table) if start_key else None,
+            previous_cursor=encode_cursor(previous, self.table) if previous else None,
             scanned_count=scanned,
             budget_spent=budget_spent,
             search=search or None,

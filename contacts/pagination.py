@@ -1,9 +1,14 @@
-"""A page of contacts and its opaque cursor.
+"""A page of contacts and its opaque cursors.
 
 Django's Paginator assumes a count and random access, which on DynamoDB mean
 full-table scans. A page here knows only its items and where the next one
 starts: DynamoDB's LastEvaluatedKey, signed so a client can neither forge a
 start key nor reuse a cursor made for another table.
+
+Scan cannot read backwards, so "previous" needs the start keys of the pages
+before. Each cursor carries that trail (the newest few start keys, bounded so
+links stay well under a web server's 4 KB request-line limit): no server-side
+state, and every link keeps working in any tab.
 """
 
 from dataclasses import dataclass
@@ -12,15 +17,22 @@ from django.core import signing
 
 from .exceptions import InvalidCursor
 
+# Beyond this many characters, the oldest start keys of the trail are
+# dropped: "previous" then stops where the trail ends and "first" remains.
+MAX_CURSOR_CHARS = 1500
+
 
 @dataclass(frozen=True)
 class ContactPage:
-    """One page of contacts in table order, with the cursor of the next page."""
+    """One page of contacts in table order, with the cursors of its neighbours."""
 
     object_list: list
     # The cursor this page was read from (None for the first page).
     cursor: str | None = None
     next_cursor: str | None = None
+    # The previous page's cursor; "" when the previous page is the first one,
+    # None on the first page or when the trail no longer reaches back.
+    previous_cursor: str | None = None
     # Items DynamoDB read to build the page; more than len(object_list) when searching.
     scanned_count: int = 0
     # True when a search spent its read budget before filling the page: the
@@ -41,23 +53,50 @@ class ContactPage:
         return iter(self.object_list)
 
 
+@dataclass(frozen=True)
+class Position:
+    """Where a page starts (None: the table's start) and the starts of the pages before it."""
+
+    start_key: dict | None = None
+    trail: tuple = ()
+
+    def next(self, start_key):
+        """Return the position of the page after this one, which starts at start_key."""
+        return Position(start_key, (*self.trail, self.start_key))
+
+    def previous(self):
+        """Return the previous page's position, or None when the trail does not reach it."""
+        if not self.trail:
+            return None
+        return Position(self.trail[-1], self.trail[:-1])
+
+
 def _salt(table):
     return f"contacts.cursor:{table}"
 
 
-def encode_cursor(start_key, table):
-    """Return an opaque, signed cursor for a DynamoDB start key."""
-    return signing.dumps(start_key, salt=_salt(table), compress=True)
+def encode_cursor(position, table):
+    """Return an opaque, signed cursor for a position; "" for the table's start."""
+    if position.start_key is None:
+        return ""
+    trail = list(position.trail)
+    while True:
+        cursor = signing.dumps(
+            {"k": position.start_key, "t": trail}, salt=_salt(table), compress=True
+        )
+        if len(cursor) <= MAX_CURSOR_CHARS or not trail:
+            return cursor
+        trail.pop(0)
 
 
 def decode_cursor(cursor, table):
-    """Return the DynamoDB start key inside a cursor, or raise InvalidCursor."""
+    """Return the position inside a cursor, or raise InvalidCursor."""
     try:
-        start_key = signing.loads(cursor, salt=_salt(table))
+        payload = signing.loads(cursor, salt=_salt(table))
     except (signing.BadSignature, ValueError, TypeError) as error:
         raise InvalidCursor(
             "This page link is invalid or out of date; start again from the first page."
         ) from error
-    if not isinstance(start_key, dict):
+    if not isinstance(payload, dict) or not isinstance(payload.get("k"), dict):
         raise InvalidCursor("This page link is invalid; start again from the first page.")
-    return start_key
+    return Position(payload["k"], tuple(payload.get("t") or ()))

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
 
 from . import dynamo
 from .documents import KEY
@@ -13,6 +14,9 @@ PROVISIONED = "PROVISIONED"
 BILLING_MODES = (ON_DEMAND, PROVISIONED)
 # Table statuses in which the table still serves reads and writes.
 SERVING = ("ACTIVE", "UPDATING")
+# DynamoDB refreshes a table's ItemCount about every six hours, so asking
+# more than every few minutes buys nothing but a request per page view.
+ITEM_COUNT_CACHE_SECONDS = 300
 
 
 def table_name():
@@ -96,6 +100,16 @@ def describe_table():
         "item_count": table.get("ItemCount", 0),
         "size_bytes": table.get("TableSizeBytes", 0),
     }
+
+
+def approximate_item_count():
+    """Return DescribeTable's ItemCount (approximate by design), cached for a few minutes."""
+    key = f"contacts:item_count:{table_name()}"
+    count = cache.get(key)
+    if count is None:
+        count = describe_table()["item_count"]
+        cache.set(key, count, ITEM_COUNT_CACHE_SECONDS)
+    return count
 
 
 def update_table(capacity, wait=True):

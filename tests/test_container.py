@@ -133,6 +133,17 @@ def assert_no_secret_in(output, *secrets):
     assert not LONG_TOKEN.search(output), "something key-like was logged"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def collected_static():
+    """Collect static files as the image build does: gunicorn serves them with DEBUG off."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, check=True, timeout=120,
+        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "collectstatic-build-only",
+             "DJANGO_ENV_FILE": os.devnull + "/missing.env"},
+    )
+
+
 @pytest.fixture(scope="module")
 def dynamodb_endpoint(tmp_path_factory):
     """A DynamoDB Local of this module's own, so the table can be the default `Contacts`."""

@@ -1,10 +1,12 @@
 """The contacts manager, run against moto and against a real DynamoDB Local."""
 
+import secrets
 from decimal import Decimal
 
 import pytest
 
 from contacts import manager as manager_module
+from contacts import pagination
 from contacts.documents import MAX_ID_BYTES, REMOVE
 from contacts.exceptions import (
     ContactAlreadyExists,
@@ -346,6 +348,84 @@ def test_tampered_or_foreign_cursors_are_refused(contacts_table):
         ContactManager(table="Other").page(cursor=cursor, limit=1)
 
 
+def test_previous_cursors_lead_back_page_by_page(contacts_table):
+    """Each page's previous_cursor reads the page before it; page 2's leads to the first."""
+    add(60)
+    pages = read_all_pages(limit=25)
+    assert pages[0].previous_cursor is None
+    assert pages[1].previous_cursor == ""  # the first page: no cursor at all
+    back = contacts.page(cursor=pages[2].previous_cursor, limit=25)
+    assert list(back) == list(pages[1])
+    assert back.next_cursor and list(contacts.page(cursor=back.next_cursor, limit=25)) == list(
+        pages[2]
+    )
+    assert back.previous_cursor == ""
+
+
+def test_cursors_stay_short_and_previous_stops_where_the_trail_ends(contacts_table):
+    """With long ids a deep cursor keeps only the newest start keys: bounded, still valid."""
+    for _ in range(40):
+        contacts.create({"id": secrets.token_hex(150)})  # random: compression cannot help
+    pages = read_all_pages(limit=1)
+    assert len(pages) == 40
+    assert all(len(page.next_cursor) <= pagination.MAX_CURSOR_CHARS for page in pages[:-1])
+    # Walking back from the last page reaches some pages, then the trail ends.
+    page, steps = pages[-1], 0
+    while page.previous_cursor:
+        page = contacts.page(cursor=page.previous_cursor, limit=1)
+        steps += 1
+        assert list(page) == list(pages[-1 - steps])
+    assert 1 <= steps < 39
+    assert page.previous_cursor is None and page.has_previous()
+
+
+def test_get_many_returns_existing_contacts_in_the_order_asked(contacts_table):
+    """BatchGetItem in chunks of 100: order kept, duplicates once, missing ids left out."""
+    add(130)
+    wanted = ["c0129", "missing", "c0000", "c0129", *[f"c{index:04d}" for index in range(1, 120)]]
+    found = contacts.get_many(wanted)
+    assert [item["id"] for item in found] == list(dict.fromkeys(wanted[:1] + wanted[2:]))
+    assert found[0] == {"id": "c0129", "username": "user 129"}
+
+
+def test_get_many_resends_unprocessed_keys(contacts_table, monkeypatch):
+    """Keys DynamoDB leaves unprocessed are asked for again until every one is answered."""
+    add(3)
+    real_call = manager_module.dynamo.call
+    requests = []
+
+    def deferring_call(operation, **params):
+        response = real_call(operation, **params)
+        if operation == "batch_get_item":
+            requests.append(params["RequestItems"])
+            table, answered = next(iter(response["Responses"].items()))
+            if len(answered) > 1:  # hold back all but one item, as a throttled batch does
+                keys = [{"id": item["id"]} for item in answered[1:]]
+                response = {
+                    "Responses": {table: answered[:1]},
+                    "UnprocessedKeys": {table: {"Keys": keys, "ConsistentRead": True}},
+                }
+        return response
+
+    monkeypatch.setattr(manager_module.dynamo, "call", deferring_call)
+    monkeypatch.setattr(manager_module.dynamo, "BATCH_FIRST_PAUSE", 0.001)
+    found = contacts.get_many(["c0000", "c0001", "c0002"])
+    assert sorted(item["id"] for item in found) == ["c0000", "c0001", "c0002"]
+    assert len(requests) == 3
+
+
+def test_get_many_gives_up_when_keys_stay_unprocessed(contacts_table, monkeypatch):
+    add(1)
+
+    def stuck_call(operation, **params):
+        return {"Responses": {}, "UnprocessedKeys": params["RequestItems"]}
+
+    monkeypatch.setattr(manager_module.dynamo, "call", stuck_call)
+    monkeypatch.setattr(manager_module.dynamo, "BATCH_FIRST_PAUSE", 0.001)
+    with pytest.raises(StoreUnavailable, match="unprocessed"):
+        contacts.get_many(["c0000"])
+
+
 @pytest.mark.parametrize("limit", [0, -1, 1001, "25", 2.5])
 def test_bad_page_sizes_are_refused(contacts_table, limit):
     with pytest.raises(InvalidRequest, match="page size"):
@@ -365,3 +445,34 @@ def test_missing_table_says_how_to_create_it(store):
 def test_unreachable_endpoint_is_store_unavailable(unreachable_store, settings):
     with pytest.raises(StoreUnavailable, match=settings.DYNAMODB["ENDPOINT_URL"]):
         contacts.get("01")
+
+
+# --- approximate count ---------------------------------------------------------
+
+
+def test_approximate_count_asks_dynamodb_once_per_table_then_uses_the_cache(
+    contacts_table, settings, monkeypatch
+):
+    """DescribeTable's ItemCount is cached per table, so a list page does not ask every time."""
+    from django.core.cache import cache
+
+    from contacts import tables
+
+    cache.clear()
+    describes = []
+    real_call = tables.dynamo.call
+
+    def counting_call(operation, **params):
+        if operation == "describe_table":
+            describes.append(params["TableName"])
+        return real_call(operation, **params)
+
+    monkeypatch.setattr(tables.dynamo, "call", counting_call)
+    table = contacts.table
+    first = tables.approximate_item_count()
+    assert tables.approximate_item_count() == first
+    assert describes == [table]
+    settings.DYNAMODB = {**settings.DYNAMODB, "TABLE": "Another"}
+    with pytest.raises(TableMissing):
+        tables.approximate_item_count()  # another table: its own entry, asked anew
+    assert describes == [table, "Another"]

@@ -88,7 +88,7 @@ def listening(port):
 
 
 def log_in(run, username, password):
-    """Log in through the admin login form; return the admin index HTML."""
+    """Log in through the admin login form as a browser would from "/"; return the contact list."""
     opener = urllib.request.build_opener(
         urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
     )
@@ -96,7 +96,7 @@ def log_in(run, username, password):
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token, "username": username, "password": password,
-         "next": "/admin/"}
+         "next": "/"}
     ).encode()
     return opener.open(run.url("/admin/login/"), data=data).read().decode()
 
@@ -121,8 +121,11 @@ def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
         # The auth database lives in the data folder run-local was given.
         assert (tmp_path / "data" / "db.sqlite3").is_file()
         password = re.search(r"“admin” with password: (\S+)", first.output).group(1)
-        assert "Log out" in log_in(first, "admin", password)
-        assert contacts.get("01")["username"] == "Raju"  # the tutorial's contacts
+        contact_list = log_in(first, "admin", password)
+        assert "Log out" in contact_list and "Select contact to change" in contact_list
+        for contact_id, username in (("01", "Raju"), ("02", "Sham")):  # the tutorial's contacts
+            assert f">{contact_id}</a>" in contact_list and username in contact_list
+        assert contacts.get("01")["username"] == "Raju"
         contacts.create({"id": "survivor", "username": "Still here"})
         contacts.delete("01")
     finally:

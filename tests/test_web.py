@@ -12,12 +12,12 @@ from contacts import tables
 # --- Redirects and the admin --------------------------------------------------
 
 
-def test_root_redirects_to_the_admin(client):
-    """GET / is a temporary (302) redirect to /admin/."""
+def test_root_redirects_to_the_contact_list(client):
+    """GET / is a temporary (302) redirect to the contacts change list."""
     response = client.get("/")
 
     assert response.status_code == 302
-    assert response["Location"] == "/admin/"
+    assert response["Location"] == "/admin/contacts/contact/"
 
 
 def test_admin_login_page_renders(db, client):

@@ -1,0 +1,91 @@
+"""How attribute values read on a page: their DynamoDB type and a text form.
+
+Templates escape whatever these return, so a value holding HTML or script is
+shown as text, never run.
+"""
+
+import base64
+import json
+from decimal import Decimal
+
+# The names the DynamoDB console uses in its "Add new attribute" menu.
+TYPE_LABELS = {
+    "S": "String",
+    "N": "Number",
+    "B": "Binary",
+    "BOOL": "Boolean",
+    "NULL": "Null",
+    "L": "List",
+    "M": "Map",
+    "SS": "String Set",
+    "NS": "Number Set",
+    "BS": "Binary Set",
+}
+SUMMARY_CHARS = 80
+
+
+def dynamodb_type(value):
+    """Return the DynamoDB type code (S, N, B, BOOL, NULL, L, M, SS, NS, BS) of a value."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "BOOL"
+    if isinstance(value, str):
+        return "S"
+    if isinstance(value, Decimal | int):
+        return "N"
+    if isinstance(value, bytes):
+        return "B"
+    if isinstance(value, list):
+        return "L"
+    if isinstance(value, dict):
+        return "M"
+    if isinstance(value, set | frozenset):
+        member = next(iter(value), "")
+        return {"S": "SS", "N": "NS", "B": "BS"}[dynamodb_type(member)]
+    raise TypeError(f"{type(value).__name__} is not a DynamoDB value")
+
+
+def type_label(value):
+    return TYPE_LABELS[dynamodb_type(value)]
+
+
+def to_json(value):
+    """Return a value as JSON text: numbers with their exact digits, binary as base64, sets sorted.
+
+    json.dumps cannot write a Decimal without passing it through float, which
+    would round 38-digit numbers, so this small writer does the nesting.
+    """
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, bytes):
+        return json.dumps(base64.b64encode(value).decode("ascii"))
+    if isinstance(value, list):
+        return "[" + ", ".join(to_json(member) for member in value) + "]"
+    if isinstance(value, dict):
+        members = (
+            f"{json.dumps(name, ensure_ascii=False)}: {to_json(member)}"
+            for name, member in value.items()
+        )
+        return "{" + ", ".join(members) + "}"
+    if isinstance(value, set | frozenset):
+        return to_json(sorted(value))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def display_value(value):
+    """Return the text a page shows for a value: strings as they are, the rest as JSON."""
+    if isinstance(value, str):
+        return value
+    return to_json(value)
+
+
+def summary(item, exclude=()):
+    """Return one short line naming the item's other attributes and their values."""
+    parts = [
+        f"{name}: {display_value(value)}" for name, value in item.items() if name not in exclude
+    ]
+    text = "; ".join(parts)
+    if len(text) > SUMMARY_CHARS:
+        text = text[: SUMMARY_CHARS - 1].rstrip() + "…"
+    return text
