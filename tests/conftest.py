@@ -6,6 +6,7 @@ process (the same jar `make run` uses, in memory), each time with a fresh
 table created through the app's own `create_table` code.
 """
 
+import contextlib
 import socket
 import subprocess
 import time
@@ -76,14 +77,23 @@ def stop(process):
         process.wait()
 
 
+@contextlib.contextmanager
+def dynamodb_local_in_memory(tmp_path_factory, name="dynamodb-local"):
+    """Run an in-memory DynamoDB Local on a free loopback port; yield its endpoint URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp(name) / "dynamodb-local.log"
+    process = start_dynamodb_local(port, "-inMemory", log_path=log)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(process)
+
+
 @pytest.fixture(scope="session")
 def dynamodb_local(tmp_path_factory):
     """A real DynamoDB Local process for the session; yields its endpoint URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("dynamodb-local") / "dynamodb-local.log"
-    process = start_dynamodb_local(port, "-inMemory", log_path=log)
-    yield f"http://127.0.0.1:{port}"
-    stop(process)
+    with dynamodb_local_in_memory(tmp_path_factory) as endpoint:
+        yield endpoint
 
 
 def point_store_at(settings, endpoint_url, table):

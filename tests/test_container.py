@@ -23,7 +23,7 @@ import pytest
 from contacts import tables
 from contacts.exceptions import TableAlreadyExists
 from contacts.manager import contacts
-from tests.conftest import free_port, start_dynamodb_local, stop
+from tests.conftest import dynamodb_local_in_memory, free_port
 from tests.test_run_local import log_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -147,11 +147,8 @@ def collected_static():
 @pytest.fixture(scope="module")
 def dynamodb_endpoint(tmp_path_factory):
     """A DynamoDB Local of this module's own, so the table can be the default `Contacts`."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("container-dynamodb") / "dynamodb-local.log"
-    process = start_dynamodb_local(port, "-inMemory", log_path=log)
-    yield f"http://127.0.0.1:{port}"
-    stop(process)
+    with dynamodb_local_in_memory(tmp_path_factory, "container-dynamodb") as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
