@@ -14,7 +14,7 @@ from django.contrib.admin.utils import model_ngettext, quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, re_path, reverse
+from django.urls import path, register_converter, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -35,9 +35,28 @@ from .models import Contact
 from .tables import approximate_item_count, table_name
 
 DELETE_SELECTED = "delete_selected"
-# Any string is a valid id, newlines included, which Django's <path:>
-# converter (".+") would not match.
-OBJECT_ID = r"(?P<object_id>[\s\S]+)"
+
+
+class ContactIdConverter:
+    """The id segment of a contact's URLs (already quoted the admin's way): any string.
+
+    Django's <path:> converter (".+") would not match an id with a newline.
+    And the admin's quote() leaves "." and ".." as they are, which browsers
+    remove from a URL as dot segments; those two become "_2E" and "_2E_2E".
+    No other id quotes to these, since quote() turns every "_" into "_5F".
+    """
+
+    regex = r"[\s\S]+"
+    _DOTS = {".": "_2E", "..": "_2E_2E"}
+
+    def to_python(self, value):
+        return {quoted: dots for dots, quoted in self._DOTS.items()}.get(value, value)
+
+    def to_url(self, value):
+        return self._DOTS.get(value, value)
+
+
+register_converter(ContactIdConverter, "contact_id")
 
 
 def store_errors(view):
@@ -77,11 +96,13 @@ class ContactAdmin(admin.ModelAdmin):
         return [
             path("", wrap(self.changelist_view), name=f"{name}_changelist"),
             path("add/", wrap(self.add_view), name=f"{name}_add"),
-            re_path(rf"^{OBJECT_ID}/history/$", wrap(self.history_view), name=f"{name}_history"),
-            re_path(rf"^{OBJECT_ID}/delete/$", wrap(self.delete_view), name=f"{name}_delete"),
-            re_path(rf"^{OBJECT_ID}/change/$", wrap(self.change_view), name=f"{name}_change"),
-            re_path(
-                rf"^{OBJECT_ID}/$",
+            path(
+                "<contact_id:object_id>/history/", wrap(self.history_view), name=f"{name}_history"
+            ),
+            path("<contact_id:object_id>/delete/", wrap(self.delete_view), name=f"{name}_delete"),
+            path("<contact_id:object_id>/change/", wrap(self.change_view), name=f"{name}_change"),
+            path(
+                "<contact_id:object_id>/",
                 wrap(RedirectView.as_view(pattern_name=f"admin:{name}_change")),
             ),
         ]

@@ -857,6 +857,10 @@ ODD_IDS = [
     pytest.param("line\nbreak", id="newline"),
     pytest.param("1", id="one-char"),
     pytest.param("é" * 1024, id="1024-chars-2048-bytes"),
+    # Browsers drop "." and ".." path segments: these are quoted as _2E.
+    pytest.param(".", id="dot"),
+    pytest.param("..", id="dot-dot"),
+    pytest.param("_2E_2E", id="looks-like-quoted-dots"),
 ]
 
 
@@ -902,25 +906,25 @@ def test_an_odd_id_typed_into_the_add_form_round_trips(admin_client, contacts_ta
     assert stored_ids(raw_client) == {contact_id}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason='admin quote() leaves "." and ".." alone, so the change link of such an id is '
-    "/admin/contacts/contact/../change/: a browser removes the dot segment "
-    "(RFC 3986 5.2.4) and lands on another URL, so these contacts cannot be opened.",
-)
 def test_a_dot_dot_id_can_be_opened_from_the_list_by_a_browser(
     admin_client, contacts_table, raw_client
 ):
-    """The list link of id "..", resolved as a browser resolves it, opens that contact."""
-    put(raw_client, id={"S": ".."}, username={"S": "Dots"})
+    """The list links of ids "." and "..", resolved as a browser resolves them, open them."""
+    put(raw_client, id={"S": ".."}, username={"S": "Two dots"})
+    put(raw_client, id={"S": "."}, username={"S": "One dot"})
 
     listing = admin_client.get(LIST_URL)
-    href = re.search(r'<th class="field-id"><a href="([^"]*)">', listing.content.decode())
-    as_browser_resolves = urljoin("http://testserver/", html.unescape(href.group(1)))
-    response = admin_client.get(as_browser_resolves.removeprefix("http://testserver"))
-
-    assert response.status_code == 200
-    assert "Dots" in text(response)
+    hrefs = re.findall(r'<th class="field-id"><a href="([^"]*)">', listing.content.decode())
+    assert len(hrefs) == 2
+    for href in hrefs:
+        as_browser_resolves = urljoin("http://testserver/", html.unescape(href))
+        response = admin_client.get(as_browser_resolves.removeprefix("http://testserver"))
+        assert response.status_code == 200
+        assert "dot" in text(response)
+    names = {html.unescape(strip_tags(name)) for name in re.findall(
+        r'<div class="readonly">(.*?)</div>', admin_client.get(change_url("..")).content.decode()
+    )}
+    assert ".." in names
 
 
 # --- Missing contacts and DynamoDB trouble ------------------------------------------------
