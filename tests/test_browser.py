@@ -8,6 +8,7 @@ tests/artifacts/ so a person can look at them.
 import os
 import re
 import shutil
+import subprocess
 import uuid
 
 import pytest
@@ -18,7 +19,7 @@ from contacts import tables
 from contacts.exceptions import ContactNotFound
 from contacts.manager import contacts
 
-from .conftest import ARTIFACTS, point_store_at
+from .conftest import ARTIFACTS, ROOT, point_store_at
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIST_PATH = "/admin/contacts/contact/"
@@ -211,3 +212,17 @@ def test_a_contact_with_an_awkward_id_opens_and_saves(page, site):
         "The contact “Still awkward” was changed successfully."
     )
     assert contacts.get(awkward)["username"] == "Still awkward"
+
+
+def test_missing_chromium_is_named_with_what_to_install(tmp_path):
+    """Without Chromium and without apt-get, `make test` stops with the command to run."""
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "id").symlink_to(shutil.which("id"))  # all the script needs besides bash itself
+    result = subprocess.run(
+        ["/bin/bash", str(ROOT / "scripts" / "require-chromium")],
+        env={"PATH": str(tools), "CHROMIUM": str(tmp_path / "no-chromium")},
+        capture_output=True, text=True, timeout=30,
+    )
+    assert result.returncode == 1
+    assert "sudo apt-get install -y chromium" in result.stderr
