@@ -351,4 +351,7 @@ class ContactAdmin(admin.ModelAdmin):
 
     @store_errors
     def history_view(self, request, object_id, extra_context=None):
+        # Before the read, as in change_view: a missing id must not answer differently.
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
         return super().history_view(request, object_id, extra_context)

@@ -178,8 +178,9 @@ def test_staff_without_permissions_gets_403_everywhere(staff_client, contacts_ta
 def test_staff_without_permissions_cannot_tell_missing_ids_from_existing(
     staff_client, contacts_table
 ):
-    """Without permissions, a missing contact's change page is 403 too, like an existing one."""
-    assert staff_client.get(change_url("no-such-id")).status_code == 403
+    """Without permissions, a missing contact's pages are 403 too, like an existing one's."""
+    for url in (change_url("no-such-id"), history_url("no-such-id"), delete_url("no-such-id")):
+        assert staff_client.get(url).status_code == 403, url
 
 
 def test_view_only_user_may_browse_but_not_add_delete_or_run_actions(
