@@ -24,25 +24,27 @@ TYPE_LABELS = {
 SUMMARY_CHARS = 80
 
 
+# Python type of a value -> DynamoDB type code, as contacts.dynamo deserializes
+# them. bool before Number: a bool is an int to Python.
+_SCALAR_TYPES = (
+    (type(None), "NULL"),
+    (bool, "BOOL"),
+    (str, "S"),
+    (Decimal | int, "N"),
+    (bytes, "B"),
+    (list, "L"),
+    (dict, "M"),
+)
+_SET_TYPES = {"S": "SS", "N": "NS", "B": "BS"}
+
+
 def dynamodb_type(value):
     """Return the DynamoDB type code (S, N, B, BOOL, NULL, L, M, SS, NS, BS) of a value."""
-    if value is None:
-        return "NULL"
-    if isinstance(value, bool):
-        return "BOOL"
-    if isinstance(value, str):
-        return "S"
-    if isinstance(value, Decimal | int):
-        return "N"
-    if isinstance(value, bytes):
-        return "B"
-    if isinstance(value, list):
-        return "L"
-    if isinstance(value, dict):
-        return "M"
     if isinstance(value, set | frozenset):
-        member = next(iter(value), "")
-        return {"S": "SS", "N": "NS", "B": "BS"}[dynamodb_type(member)]
+        return _SET_TYPES[dynamodb_type(next(iter(value), ""))]
+    for python_type, code in _SCALAR_TYPES:
+        if isinstance(value, python_type):
+            return code
     raise TypeError(f"{type(value).__name__} is not a DynamoDB value")
 
 
