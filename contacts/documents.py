@@ -6,6 +6,7 @@ a DynamoDB ValidationException (or, worse, a half-understood item).
 """
 
 import uuid
+from decimal import Decimal
 
 from .exceptions import InvalidContact
 
@@ -15,6 +16,8 @@ KEY = "id"
 # name is 1 to 65535 bytes, both in UTF-8.
 MAX_ID_BYTES = 2048
 MAX_NAME_BYTES = 65535
+# An item, names and values together, is at most 400 KB by DynamoDB's size rules.
+MAX_ITEM_BYTES = 400 * 1024
 
 
 class _Remove:
@@ -43,22 +46,76 @@ def validate_id(contact_id):
     return contact_id
 
 
-def validate_attribute_name(name):
+def validate_attribute_name(name, where="Attribute name"):
     """Return the attribute name if DynamoDB would accept it (reserved words are fine)."""
     if not isinstance(name, str) or not name:
-        raise InvalidContact("Attribute names must be non-empty strings.")
-    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        raise InvalidContact(f"{where}: a name must be a non-empty string.")
+    if _utf8(name) > MAX_NAME_BYTES:
         raise InvalidContact(
-            f"Attribute name “{name[:40]}…” is longer than {MAX_NAME_BYTES} bytes in UTF-8."
+            f"{where}: “{name[:40]}…” is longer than {MAX_NAME_BYTES} bytes in UTF-8."
         )
     return name
 
 
 def validate_item(item):
-    """Return the item if its id and attribute names are acceptable."""
+    """Return the item if its id, attribute names and size are acceptable."""
     if KEY not in item:
         raise InvalidContact("A contact needs an id.")
     validate_id(item[KEY])
     for name in item:
         validate_attribute_name(name)
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        raise InvalidContact(
+            f"The contact would take {size:,} bytes; DynamoDB stores items of at most "
+            f"{MAX_ITEM_BYTES:,} bytes (400 KB), names and values together."
+        )
     return item
+
+
+def item_size(item):
+    """Return an item's size in bytes as DynamoDB counts it (names plus values)."""
+    size = 0
+    for name, value in item.items():
+        try:
+            size += _utf8(name) + value_size(value)
+        except TypeError as error:
+            raise InvalidContact(f"Attribute “{name}”: {error}") from None
+    return size
+
+
+def value_size(value):
+    """Return the bytes DynamoDB counts for one value.
+
+    Strings count their UTF-8 bytes and binary its bytes; a number one byte
+    per two significant digits plus one; booleans and nulls one byte; Lists
+    and Maps 3 bytes plus one per member, Map keys counted as names; a set
+    the sum of its members.
+    """
+    if value is None or isinstance(value, bool):
+        return 1
+    if isinstance(value, str):
+        return _utf8(value)
+    if isinstance(value, bytes):
+        return len(value)
+    if isinstance(value, Decimal | int):
+        return _number_size(Decimal(value))
+    if isinstance(value, list):
+        return 3 + sum(1 + value_size(member) for member in value)
+    if isinstance(value, dict):
+        return 3 + sum(1 + _utf8(name) + value_size(member) for name, member in value.items())
+    if isinstance(value, set | frozenset):
+        return sum(value_size(member) for member in value)
+    raise TypeError(
+        f"a {type(value).__name__} is not a DynamoDB value (numbers are Decimal, never float)."
+    )
+
+
+def _utf8(text):
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _number_size(number):
+    digits = number.as_tuple().digits
+    significant = len("".join(map(str, digits)).strip("0")) or 1
+    return (significant + 1) // 2 + 1 + (1 if number.is_signed() else 0)

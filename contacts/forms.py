@@ -1,9 +1,11 @@
-"""The contact form: the declared fields of a contact, checked before any write.
+"""The contact form: declared fields above, every other attribute below.
 
 Items are schemaless, so a stored value may not fit its field (an `age` of
 "thirty", a number with a fraction, an email with a trailing space). Such a
 field is shown read-only and left untouched on save, so opening and saving
-an item never rewrites a value the user did not edit.
+an item never rewrites a value the user did not edit. The other attributes
+are rows of name, type and value (contacts.attributes has their text forms);
+a save writes only the rows the user changed.
 """
 
 from django import forms
@@ -54,7 +56,10 @@ class ContactForm(forms.Form):
         """Build the add form, or with `item` the change form for that stored item."""
         self.item = item
         if item is not None:
-            kwargs["initial"] = {name: item[name] for name in DECLARED_FIELDS if name in item}
+            kwargs["initial"] = {
+                **{name: item[name] for name in DECLARED_FIELDS if name in item},
+                **kwargs.get("initial", {}),
+            }
         super().__init__(*args, **kwargs)
         if item is not None:
             self._freeze(KEY, help_text="")
@@ -69,7 +74,12 @@ class ContactForm(forms.Form):
                     )
 
     def _fits(self, name, value):
-        """Whether the field would store a stored value back exactly as it is."""
+        """Whether the field would store a stored value back exactly as it is.
+
+        A one-line text input cannot hold a line break: browsers drop it.
+        """
+        if isinstance(value, str) and ("\n" in value or "\r" in value):
+            return False
         try:
             return self.fields[name].clean(value) == value
         except ValidationError:
@@ -87,6 +97,7 @@ class ContactForm(forms.Form):
             label=field.label, required=False, disabled=True, widget=ReadOnlyValue(),
             help_text=help_text,
         )
+        self.fields[name].validators = []  # not even the no-NUL rule: it is never saved
         self.initial[name] = display_value(self.item[name]) if name in self.item else ""
 
     def clean_id(self):
@@ -121,16 +132,6 @@ class ContactForm(forms.Form):
             elif name in self.item:
                 changes[name] = REMOVE
         return changes
-
-    def other_attributes(self):
-        """Return (name, type, text) for each stored attribute the form has no field for."""
-        if self.item is None:
-            return []
-        return [
-            (name, type_label(value), display_value(value))
-            for name, value in self.item.items()
-            if name not in DECLARED_FIELDS
-        ]
 
 
 class ContactActionForm(ActionForm):

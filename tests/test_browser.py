@@ -15,7 +15,7 @@ import pytest
 from django.contrib.admin.utils import quote
 from playwright.sync_api import expect
 
-from contacts import tables
+from contacts import dynamo, tables
 from contacts.exceptions import ContactNotFound
 from contacts.manager import contacts
 
@@ -212,6 +212,78 @@ def test_a_contact_with_an_awkward_id_opens_and_saves(page, site):
         "The contact “Still awkward” was changed successfully."
     )
     assert contacts.get(awkward)["username"] == "Still awkward"
+
+
+def test_add_a_map_and_a_string_set_through_the_form(page, site):
+    """In the browser, without scripts of ours: add a contact with a Map attribute, press "Add
+    another attribute", add a String Set, save; the stored item has both, typed."""
+    log_in(page, site)
+    page.locator(".object-tools").get_by_role("link", name="Add contact").click()
+    page.get_by_role("textbox", name="id:").fill("typed-1")
+    page.get_by_label("Username").fill("Typed")
+    page.locator("[name=attributes-0-name]").fill("address")
+    page.locator("[name=attributes-0-type]").select_option(label="Map")
+    page.locator("[name=attributes-0-value]").fill(
+        '{"city": {"S": "Paris"}, "zip": {"N": "75001"}}'
+    )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Add another attribute").click()
+
+    expect(page.locator("[name=attributes-0-value]")).to_have_value(
+        '{"city": {"S": "Paris"}, "zip": {"N": "75001"}}'
+    )
+    page.locator("[name=attributes-1-name]").fill("tags")
+    page.locator("[name=attributes-1-type]").select_option(label="String Set")
+    page.locator("[name=attributes-1-value]").fill("friend\nwork\nfriend of a friend")
+    page.get_by_role("button", name="Save and continue editing").click()
+
+    expect(success_message(page)).to_contain_text("was added successfully")
+    assert contacts.get("typed-1") == {
+        "id": "typed-1",
+        "username": "Typed",
+        "address": {"city": "Paris", "zip": 75001},
+        "tags": {"friend", "work", "friend of a friend"},
+    }
+    raw = dynamo.client().get_item(TableName=tables.table_name(), Key={"id": {"S": "typed-1"}})
+    assert raw["Item"]["address"] == {"M": {"city": {"S": "Paris"}, "zip": {"N": "75001"}}}
+    assert sorted(raw["Item"]["tags"]["SS"]) == ["friend", "friend of a friend", "work"]
+    # The saved form shows them again, typed, and saving it unchanged changes nothing.
+    expect(page.locator("[name=attributes-1-value]")).to_have_value(
+        "friend\nfriend of a friend\nwork"
+    )
+    page.screenshot(path=ARTIFACTS / "contact-attribute-editor.png", full_page=True)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(success_message(page)).to_contain_text("was changed successfully")
+    assert dynamo.client().get_item(
+        TableName=tables.table_name(), Key={"id": {"S": "typed-1"}})["Item"] == raw["Item"]
+
+
+def test_two_tabs_saving_the_same_contact(page, site):
+    """Two tabs open one contact; the first save wins, the second is refused with both values
+    shown, and re-applying on the refreshed form saves."""
+    contacts.create({"id": "shared", "username": "Shared", "city": "Pune"})
+    log_in(page, site)
+    other = page.context.new_page()
+    change = f"{site}{LIST_PATH}shared/change/"
+    page.goto(change)
+    other.goto(change)
+
+    page.get_by_label("Username").fill("First")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(success_message(page)).to_contain_text("was changed successfully")
+    other.get_by_label("Username").fill("Second")
+    other.get_by_role("button", name="Save", exact=True).click()
+
+    expect(other.locator(".contacts-conflict .errornote")).to_contain_text(
+        "was changed by someone else after you opened it"
+    )
+    expect(other.locator("table.contacts-differences")).to_contain_text("Second (String)")
+    expect(other.get_by_label("Username")).to_have_value("First")
+    assert contacts.get("shared")["username"] == "First"
+    other.get_by_label("Username").fill("Second")
+    other.get_by_role("button", name="Save", exact=True).click()
+    expect(success_message(other)).to_contain_text("was changed successfully")
+    assert contacts.get("shared") == {"id": "shared", "username": "Second", "city": "Pune"}
 
 
 def test_missing_chromium_is_named_with_what_to_install(tmp_path):

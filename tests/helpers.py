@@ -1,0 +1,39 @@
+"""Small helpers the contacts page tests share: URLs, and items read and written raw."""
+
+from django.contrib.admin.utils import quote
+from django.urls import reverse
+
+from contacts import tables
+
+LIST_URL = "/admin/contacts/contact/"
+ADD_URL = "/admin/contacts/contact/add/"
+
+
+def change_url(contact_id):
+    return reverse("admin:contacts_contact_change", args=(quote(contact_id),))
+
+
+def delete_url(contact_id):
+    return reverse("admin:contacts_contact_delete", args=(quote(contact_id),))
+
+
+def history_url(contact_id):
+    return reverse("admin:contacts_contact_history", args=(quote(contact_id),))
+
+
+def put(raw_client, **attributes):
+    """Write an item as other tools do: attribute name -> DynamoDB-JSON value."""
+    raw_client.put_item(TableName=tables.table_name(), Item=attributes)
+
+
+def stored(raw_client, contact_id):
+    """Return the raw stored item (DynamoDB JSON), or None when there is none."""
+    response = raw_client.get_item(
+        TableName=tables.table_name(), Key={"id": {"S": contact_id}}, ConsistentRead=True
+    )
+    return response.get("Item")
+
+
+def stored_ids(raw_client):
+    items = raw_client.scan(TableName=tables.table_name(), ConsistentRead=True)["Items"]
+    return {item["id"]["S"] for item in items}
