@@ -6,7 +6,7 @@ replaced by views that go through the contacts manager. The ORM never sees a
 contact: `get_queryset` refuses on purpose.
 """
 
-from functools import update_wrapper, wraps
+from functools import partial, update_wrapper, wraps
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -20,40 +20,24 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.generic import RedirectView
 
-from . import changelist
+from . import changelist, conflicts, exports
+from .converters import ContactIdConverter
+from .editor import ADD_ROW_VAR, ORIGINAL_VAR, ContactEditor, read_original, sign_original
 from .exceptions import (
     ContactAlreadyExists,
+    ContactChanged,
     ContactNotFound,
     InvalidContact,
     InvalidRequest,
     StoreError,
     StoreMisconfigured,
 )
-from .forms import DECLARED_FIELDS, ContactActionForm, ContactForm
+from .forms import DECLARED_FIELDS, ContactActionForm
 from .manager import contacts
 from .models import Contact
-from .tables import approximate_item_count, table_name
+from .tables import approximate_item_count, check_table, table_name
 
 DELETE_SELECTED = "delete_selected"
-
-
-class ContactIdConverter:
-    """The id segment of a contact's URLs (already quoted the admin's way): any string.
-
-    Django's <path:> converter (".+") would not match an id with a newline.
-    And the admin's quote() leaves "." and ".." as they are, which browsers
-    remove from a URL as dot segments; those two become "_2E" and "_2E_2E".
-    No other id quotes to these, since quote() turns every "_" into "_5F".
-    """
-
-    regex = r"[\s\S]+"
-    _DOTS = {".": "_2E", "..": "_2E_2E"}
-
-    def to_python(self, value):
-        return {quoted: dots for dots, quoted in self._DOTS.items()}.get(value, value)
-
-    def to_url(self, value):
-        return self._DOTS.get(value, value)
 
 
 register_converter(ContactIdConverter, "contact_id")
@@ -68,6 +52,8 @@ def store_errors(view):
             return view(model_admin, request, *args, **kwargs)
         except ContactNotFound as error:
             return model_admin.error_page(request, 404, "Contact not found", error)
+        except ContactChanged as error:
+            return model_admin.error_page(request, 409, "Contact changed meanwhile", error)
         except InvalidRequest as error:
             return model_admin.error_page(request, 400, "Bad request", error)
         except StoreMisconfigured as error:
@@ -82,6 +68,9 @@ def store_errors(view):
 class ContactAdmin(admin.ModelAdmin):
     view_on_site = False
     action_form = ContactActionForm
+    # Beside the admin site's "delete_selected", which response_action routes to delete_selected.
+    actions = [exports.export_selected_csv]
+    export_view = store_errors(exports.export_all)
 
     def get_queryset(self, request):
         raise NotImplementedError("Contacts live in DynamoDB: use contacts.manager.contacts.")
@@ -92,10 +81,17 @@ class ContactAdmin(admin.ModelAdmin):
         def wrap(view):
             return update_wrapper(self.admin_site.admin_view(view), view)
 
+        # Imported here: the table page builds on this module (store_errors).
+        from .table_admin import URL_NAME as TABLE_URL_NAME
+        from .table_admin import table_view
+
         name = f"{self.opts.app_label}_{self.opts.model_name}"
         return [
             path("", wrap(self.changelist_view), name=f"{name}_changelist"),
             path("add/", wrap(self.add_view), name=f"{name}_add"),
+            path("export/", wrap(self.export_view), name=f"{name}_export"),
+            # Before "<id>/": a contact with id "table" keeps its change/ and delete/ URLs.
+            path("table/", wrap(partial(table_view, self)), name=TABLE_URL_NAME),
             path(
                 "<contact_id:object_id>/history/", wrap(self.history_view), name=f"{name}_history"
             ),
@@ -163,21 +159,21 @@ class ContactAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/contacts/contact/change_list.html", context)
 
     def _action_form(self, request, data=None):
-        """Return the action menu (only "Delete selected contacts"), or None without the right."""
-        if not self.has_delete_permission(request):
+        """Return the action menu (the actions this user may run), or None when there is none."""
+        choices = self.get_action_choices(request)
+        if len(choices) < 2:  # only the blank choice
             return None
         form = self.action_form(data, auto_id=None)
-        form.fields["action"].choices = [
-            ("", "---------"),
-            (DELETE_SELECTED, _("Delete selected %(verbose_name_plural)s")
-             % {"verbose_name_plural": self.opts.verbose_name_plural}),
-        ]
+        form.fields["action"].choices = choices
         return form
 
     def response_action(self, request, queryset):
         """Run the action posted from the change list, as the admin does (POST only)."""
         action_form = self._action_form(request, request.POST)
-        if action_form is None:
+        if action_form is None or (
+            request.POST.get("action") == DELETE_SELECTED
+            and not self.has_delete_permission(request)
+        ):
             raise PermissionDenied
         selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if not action_form.is_valid() or not action_form.cleaned_data["action"]:
@@ -189,19 +185,18 @@ class ContactAdmin(admin.ModelAdmin):
                   "No items have been changed."),
                 messages.WARNING,
             )
-        else:
+        elif action_form.cleaned_data["action"] == DELETE_SELECTED:
             return self.delete_selected(request, selected)
+        else:
+            run, _name, _description = self.get_actions(request)[action_form.cleaned_data["action"]]
+            return run(self, request, selected)
         return HttpResponseRedirect(request.get_full_path())
 
     def delete_selected(self, request, contact_ids):
         """Ask to confirm, then delete the selected contacts and say how many went."""
         if request.POST.get("post"):
-            deleted = []
-            for contact_id in dict.fromkeys(contact_ids):
-                try:
-                    deleted.append(Contact.from_item(contacts.delete(contact_id)))
-                except ContactNotFound:
-                    continue  # gone already: not counted as deleted by us
+            # BatchWriteItem, 25 per request; contacts already gone are not counted.
+            deleted = [Contact.from_item(item) for item in contacts.delete_many(contact_ids)]
             if deleted:
                 self.log_deletions(request, deleted)
             self.message_user(
@@ -244,20 +239,26 @@ class ContactAdmin(admin.ModelAdmin):
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
             raise PermissionDenied
-        form = ContactForm(request.POST if request.method == "POST" else None)
-        if form.is_bound and form.is_valid():
+        if request.method != "POST":
+            # One DescribeTable, so that a missing table or an unreachable
+            # DynamoDB is the 503 page now, not after the user typed a contact.
+            check_table()
+            return self._render_form(request, ContactEditor(), obj=None)
+        if ADD_ROW_VAR in request.POST:
+            return self._render_form(request, ContactEditor.with_another_row(request.POST), None)
+        editor = ContactEditor(request.POST)
+        if editor.is_valid():
             try:
-                item = contacts.create(form.new_item())
+                item = contacts.create(editor.new_item())
             except ContactAlreadyExists as error:
-                form.add_error("id", str(error))
+                editor.form.add_error("id", str(error))
             except InvalidContact as error:
-                form.add_error(None, str(error))
+                editor.form.add_error(None, str(error))
             else:
                 obj = Contact.from_item(item)
-                message = self.construct_change_message(request, form, [], add=True)
-                self.log_addition(request, obj, message)
+                self.log_addition(request, obj, [{"added": {}}])
                 return self.response_add(request, obj)
-        return self._render_form(request, form, obj=None)
+        return self._render_form(request, editor, obj=None)
 
     @store_errors
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -265,31 +266,50 @@ class ContactAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         contact_id = unquote(object_id)
-        item = contacts.get(contact_id)
-        obj = Contact.from_item(item)
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
-        read_only = not self.has_change_permission(request, obj)
         if request.method != "POST":
-            form = ContactForm(item=item, read_only=read_only)
-            return self._render_form(request, form, obj=obj)
-        if read_only:
+            item = contacts.get(contact_id)
+            read_only = not self.has_change_permission(request)
+            editor = ContactEditor(item=item, read_only=read_only)
+            return self._render_form(request, editor, obj=Contact.from_item(item))
+        if not self.has_change_permission(request):
             raise PermissionDenied
-        form = ContactForm(request.POST, item=item)
-        if form.is_valid():
-            changes = form.changes()
-            try:
-                if changes:
-                    obj = Contact.from_item(contacts.update(contact_id, changes))
-            except InvalidContact as error:
-                form.add_error(None, str(error))
+        # The item as the form showed it: the save is one conditional
+        # UpdateItem, refused if anyone changed the item meanwhile.
+        item = read_original(request.POST.get(ORIGINAL_VAR), contact_id)
+        obj = Contact.from_item(item)
+        if ADD_ROW_VAR in request.POST:
+            editor = ContactEditor.with_another_row(request.POST, item=item)
+            return self._render_form(request, editor, obj=obj)
+        editor = ContactEditor(request.POST, item=item)
+        if not editor.is_valid():
+            return self._render_form(request, editor, obj=obj)
+        changes = editor.changes()
+        try:
+            if changes:
+                obj = Contact.from_item(contacts.update(contact_id, changes, expected=item))
             else:
-                self.log_change(request, obj, self.construct_change_message(request, form, []))
-                return self.response_change(request, obj)
-        return self._render_form(request, form, obj=obj)
+                contacts.get(contact_id)  # nothing to write; but say so if it is gone
+        except ContactChanged as conflict:
+            return self._render_conflict(request, conflict, changes, item)
+        except InvalidContact as error:
+            editor.form.add_error(None, str(error))
+            return self._render_form(request, editor, obj=obj)
+        self.log_change(request, obj, [{"changed": {"fields": list(changes)}}] if changes else [])
+        return self.response_change(request, obj)
 
-    def _render_form(self, request, form, obj):
+    def _render_conflict(self, request, conflict, changes, shown):
+        """Show the change form of the contact as it is now, with the user's values beside."""
+        current = conflict.current
+        editor = ContactEditor(item=current)
+        differences = conflicts.differences(shown, current, changes)
+        return self._render_form(
+            request, editor, obj=Contact.from_item(current), status=409,
+            extra_context={"conflict": conflict, "differences": differences},
+        )
+
+    def _render_form(self, request, editor, obj, status=200, extra_context=None):
         add = obj is None
+        form = editor.form
         adminform = helpers.AdminForm(
             form, [(None, {"fields": DECLARED_FIELDS})], {}, model_admin=self
         )
@@ -308,13 +328,19 @@ class ContactAdmin(admin.ModelAdmin):
             "original": obj,
             "is_popup": False,
             "to_field": None,
-            "media": self.media + adminform.media,
+            "media": self.media + adminform.media + editor.media,
             "inline_admin_formsets": [],
-            "errors": helpers.AdminErrorList(form, []),
+            "errors": helpers.AdminErrorList(form, [editor.rows]),
             "preserved_filters": self.get_preserved_filters(request),
-            "other_attributes": form.other_attributes(),
+            "rows": editor.rows,
+            "add_row_var": ADD_ROW_VAR,
+            "original_var": ORIGINAL_VAR,
+            "original_token": sign_original(editor.item) if editor.item is not None else None,
+            **(extra_context or {}),
         }
-        return self.render_change_form(request, context, add=add, change=not add, obj=obj)
+        response = self.render_change_form(request, context, add=add, change=not add, obj=obj)
+        response.status_code = status
+        return response
 
     # --- Delete and history -------------------------------------------------
 
@@ -324,11 +350,22 @@ class ContactAdmin(admin.ModelAdmin):
         if not self.has_delete_permission(request):
             raise PermissionDenied
         if request.method == "POST":
-            # One request: DeleteItem hands back the item it removed.
-            obj = Contact.from_item(contacts.delete(contact_id))
+            # One request: DeleteItem, only if the contact is still as the
+            # confirmation page showed it, hands back the item it removed.
+            shown = read_original(request.POST.get(ORIGINAL_VAR), contact_id)
+            try:
+                obj = Contact.from_item(contacts.delete(contact_id, expected=shown))
+            except ContactChanged as conflict:
+                return self._render_delete(
+                    request, conflict.current, status=409,
+                    differences=conflicts.differences(shown, conflict.current),
+                )
             self.log_deletions(request, [obj])
             return self.response_delete(request, str(obj), obj.pk)
-        obj = self.get_object(request, contact_id)
+        return self._render_delete(request, contacts.get(contact_id))
+
+    def _render_delete(self, request, item, status=200, differences=None):
+        obj = Contact.from_item(item)
         context = {
             **self.admin_site.each_context(request),
             "title": _("Are you sure?"),
@@ -345,9 +382,14 @@ class ContactAdmin(admin.ModelAdmin):
             "is_popup": False,
             "to_field": None,
             "media": self.media,
+            "original_var": ORIGINAL_VAR,
+            "original_token": sign_original(item),
+            "differences": differences,
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/delete_confirmation.html", context)
+        return TemplateResponse(
+            request, "admin/contacts/contact/delete_confirmation.html", context, status=status
+        )
 
     @store_errors
     def history_view(self, request, object_id, extra_context=None):

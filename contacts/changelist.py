@@ -6,12 +6,16 @@ cursor, and links that carry them.
 """
 
 from dataclasses import dataclass, replace
+from urllib.parse import quote as url_quote
 
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.translation import gettext
 
+from .converters import ContactIdConverter
 from .display import display_value, summary
 from .documents import KEY
 from .exceptions import InvalidRequest
@@ -22,6 +26,9 @@ SEARCH_VAR = "q"
 CURSOR_VAR = "cursor"
 PAGE_SIZE_VAR = "per_page"
 PAGE_SIZES = (DEFAULT_PAGE_SIZE, 50, 100, 200)
+# A path segment no quoted id can equal: quote() turns every "_" into "_5F".
+_ID_PLACEHOLDER = "_ID_"
+_PATH_SAFE = RFC3986_SUBDELIMS + "/~:@"
 # Columns of the list beside the id; the rest of an item is summarised.
 LISTED_FIELDS = ("username", "age")
 
@@ -81,13 +88,24 @@ def paging_links(query, page):
 
 
 def rows(page, opts, preserved_filters):
-    """Return what each row of the list shows: id and its link, listed fields, the rest."""
+    """Return what each row of the list shows: id and its link, listed fields, the rest.
+
+    The change link is reversed (and its filters resolved) once per page with
+    a placeholder id, then each row's quoted id is put in its place: 25
+    reverse() and resolve() calls per page showed in the benchmark.
+    """
     context = {"opts": opts, "preserved_filters": preserved_filters}
     change = f"admin:{opts.app_label}_{opts.model_name}_change"
+    template = add_preserved_filters(context, reverse(change, args=(_ID_PLACEHOLDER,)))
+    before, after = template.split(_ID_PLACEHOLDER, 1)
+    to_url = ContactIdConverter().to_url
+    label = gettext("Select this object for an action - %(object)s")
     return [
         {
             "id": item[KEY],
-            "url": add_preserved_filters(context, reverse(change, args=(quote(item[KEY]),))),
+            # As reverse() encodes a path argument.
+            "url": before + url_quote(to_url(quote(item[KEY])), safe=_PATH_SAFE) + after,
+            "select_label": label % {"object": item[KEY]},
             "fields": [
                 (name, display_value(item[name]) if name in item else "") for name in LISTED_FIELDS
             ],

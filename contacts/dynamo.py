@@ -32,6 +32,7 @@ from botocore.exceptions import (
 from django.conf import settings
 from django.core.signals import setting_changed
 
+from . import metering
 from .exceptions import (
     ConditionFailed,
     InvalidContact,
@@ -62,7 +63,9 @@ def client():
 def _new_client():
     options = settings.DYNAMODB
     config = Config(
-        retries={"mode": "standard", "max_attempts": options["MAX_ATTEMPTS"]},
+        # total_max_attempts counts the first try too; botocore's max_attempts
+        # would not, sending one request more than AWS_MAX_ATTEMPTS says.
+        retries={"mode": "standard", "total_max_attempts": options["MAX_ATTEMPTS"]},
         connect_timeout=options["CONNECT_TIMEOUT"],
         read_timeout=options["READ_TIMEOUT"],
     )
@@ -93,8 +96,23 @@ setting_changed.connect(_reset_on_setting_change)
 
 
 def call(operation, **params):
-    """Send one DynamoDB request (e.g. call("get_item", ...)) and return its response."""
-    return _translated(lambda: getattr(client(), operation)(**params), params.get("TableName"))
+    """Send one DynamoDB request (e.g. call("get_item", ...)) and return its response.
+
+    Operations that can report the capacity they consume are asked to (unless
+    the caller chose otherwise), and every request, failed ones included, is
+    timed and handed to `metering`, which shows staff what a page cost.
+    """
+    if operation in metering.CAPACITY_OPERATIONS:
+        params.setdefault("ReturnConsumedCapacity", "TOTAL")
+    send = getattr(client(), operation)
+    started = time.perf_counter()
+    try:
+        response = _translated(lambda: send(**params), params.get("TableName"))
+    except Exception:
+        metering.record(operation, time.perf_counter() - started, failed=True)
+        raise
+    metering.record(operation, time.perf_counter() - started, response.get("ConsumedCapacity"))
+    return response
 
 
 # Batch requests: DynamoDB may leave part of a batch unprocessed (throttling,
@@ -147,7 +165,6 @@ _THROTTLING = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
-    "LimitExceededException",
 }
 _SERVER_TROUBLE = {"InternalServerError", "ServiceUnavailable", "InternalFailure"}
 _BAD_CREDENTIALS = {
@@ -176,7 +193,8 @@ def _translated(action, table=None):
         ) from error
     except ReadTimeoutError as error:
         raise StoreUnavailable(
-            f"DynamoDB at {endpoint_description()} did not answer in time: {error}"
+            f"DynamoDB at {endpoint_description()} did not answer in time: {error}. "
+            "Try again shortly; if it keeps happening, raise DYNAMODB_READ_TIMEOUT."
         ) from error
     except (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError) as error:
         raise StoreMisconfigured(
@@ -197,30 +215,43 @@ def _from_client_error(error, table):
     code = error.response.get("Error", {}).get("Code", "")
     message = error.response.get("Error", {}).get("Message", "") or code
     if code == "ConditionalCheckFailedException":
-        return ConditionFailed(message)
+        # Present when the request set ReturnValuesOnConditionCheckFailure.
+        found = error.response.get("Item")
+        return ConditionFailed(message, item=from_attributes(found) if found else None)
     if code == "ResourceNotFoundException":
         return TableMissing(table or settings.DYNAMODB["TABLE"])
     if code == "ResourceInUseException":
         return TableInUse(f'Table "{table}" is busy: {message}')
     if code == "ValidationException":
         return InvalidRequest(f"DynamoDB rejected the request: {message}")
+    if code == "LimitExceededException":
+        # An account or table limit (e.g. capacity-mode switches per day): AWS's
+        # own text names which one, and retrying soon will not help.
+        return StoreUnavailable(f"DynamoDB refused ({code}): {message}")
     if code in _THROTTLING:
         return StoreUnavailable(
-            f"DynamoDB is throttling requests ({code}) even after retries; "
-            "try again shortly or raise the table's capacity."
+            f"DynamoDB is throttling requests ({code}) even after retries "
+            f"(AWS_MAX_ATTEMPTS={settings.DYNAMODB['MAX_ATTEMPTS']}); try again shortly, or "
+            "raise the table's capacity (`python manage.py update_table`)."
         )
     if code in _SERVER_TROUBLE:
-        return StoreUnavailable(f"DynamoDB is having trouble ({code}): {message}")
+        return StoreUnavailable(
+            f"DynamoDB is having trouble ({code}): {message}. Try again shortly."
+        )
     if code in _BAD_CREDENTIALS:
+        # Only AWS's first sentence: a signature error goes on to quote the
+        # canonical request, which carries the session token when there is one.
+        first_sentence = message.split(". ", 1)[0].rstrip(".")[:200]
         return StoreMisconfigured(
-            f"AWS rejected the credentials ({code}): {message}. Check "
+            f"AWS rejected the credentials ({code}): {first_sentence}. Check "
             "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the IAM role; DynamoDB "
             "Local accepts only letters and digits in the access key id."
         )
     if code == "AccessDeniedException":
         return StoreMisconfigured(
-            f"Access denied by AWS: {message}. Grant these credentials DynamoDB "
-            f'permissions on table "{table or settings.DYNAMODB["TABLE"]}".'
+            f"Access denied by AWS to dynamodb:{error.operation_name}: {message}. Grant "
+            "these credentials the DynamoDB permissions README lists on table "
+            f'"{table or settings.DYNAMODB["TABLE"]}".'
         )
     return StoreError(f"DynamoDB error {code}: {message}")
 

@@ -40,7 +40,15 @@ class TableInUse(StoreError):
 
 
 class ConditionFailed(StoreError):
-    """A conditional write found the item not as expected (internal to the store)."""
+    """A conditional write found the item not as expected (internal to the store).
+
+    `item` is the item as DynamoDB found it (None if there was none), when
+    the request asked for it with ReturnValuesOnConditionCheckFailure.
+    """
+
+    def __init__(self, message, item=None):
+        self.item = item
+        super().__init__(message)
 
 
 class ContactNotFound(StoreError):
@@ -49,6 +57,17 @@ class ContactNotFound(StoreError):
     def __init__(self, contact_id):
         self.contact_id = contact_id
         super().__init__(f"No contact with id “{contact_id}” exists.")
+
+
+class ContactChanged(StoreError):
+    """Someone changed the contact since the form was shown; the write was refused."""
+
+    def __init__(self, contact_id, current):
+        self.contact_id = contact_id
+        self.current = current
+        super().__init__(
+            f"The contact “{contact_id}” was changed by someone else after you opened it."
+        )
 
 
 class ContactAlreadyExists(StoreError):

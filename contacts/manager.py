@@ -12,6 +12,7 @@ from .documents import KEY, REMOVE, new_id, validate_attribute_name, validate_id
 from .exceptions import (
     ConditionFailed,
     ContactAlreadyExists,
+    ContactChanged,
     ContactNotFound,
     InvalidContact,
     InvalidRequest,
@@ -24,8 +25,12 @@ MAX_PAGE_SIZE = 1000
 # that matches little never turns into a scan of the whole table.
 SEARCH_READ_BUDGET = 1000
 SEARCH_FIELDS = (KEY, "username")
-# BatchGetItem takes at most 100 keys per request.
+# BatchGetItem takes at most 100 keys per request, BatchWriteItem 25.
 BATCH_GET_SIZE = 100
+BATCH_WRITE_SIZE = 25
+# A condition expression allows 300 operators and 4 KB of text: comparing
+# this many attributes (each "#n = :v AND") stays well inside both.
+MAX_COMPARED_ATTRIBUTES = 100
 
 
 class Expression:
@@ -116,8 +121,13 @@ class ContactManager:
             raise InvalidContact(str(error)) from error
         return item
 
-    def update(self, contact_id, changes):
-        """Set or REMOVE only the given attributes in one request; return the new item."""
+    def update(self, contact_id, changes, expected=None):
+        """Set or REMOVE only the given attributes in one request; return the new item.
+
+        With `expected` (the item as the user saw it), the write happens only
+        if the item still holds those values: otherwise ContactChanged, which
+        carries the current item, so nobody's save is silently overwritten.
+        """
         validate_id(contact_id)
         if KEY in changes:
             raise InvalidContact("The id of a contact cannot be changed.")
@@ -136,38 +146,89 @@ class ContactManager:
             clauses.append("SET " + ", ".join(assignments))
         if removals:
             clauses.append("REMOVE " + ", ".join(removals))
+        if expected is not None:
+            validate_item(_applied(expected, changes))
         try:
             response = dynamo.call(
                 "update_item",
                 TableName=self.table,
                 Key=self._key(contact_id),
                 UpdateExpression=" ".join(clauses),
-                # Without this, UpdateItem would create a deleted contact anew.
-                ConditionExpression=f"attribute_exists({expression.name(KEY)})",
+                # Without a condition on the key, UpdateItem would create a
+                # deleted contact anew.
+                ConditionExpression=self._unchanged(expression, expected, changes),
                 ReturnValues="ALL_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 **expression.params(),
             )
-        except ConditionFailed:
-            raise ContactNotFound(contact_id) from None
+        except ConditionFailed as failure:
+            raise self._refusal(contact_id, expected, failure) from None
         except InvalidRequest as error:
             raise InvalidContact(str(error)) from error
         return dynamo.from_attributes(response["Attributes"])
 
-    def delete(self, contact_id):
-        """Delete the contact and return it as it was."""
+    def delete(self, contact_id, expected=None):
+        """Delete the contact and return it as it was; with `expected`, only if unchanged."""
         expression = Expression()
         try:
             response = dynamo.call(
                 "delete_item",
                 TableName=self.table,
                 Key=self._key(contact_id),
-                ConditionExpression=f"attribute_exists({expression.name(KEY)})",
+                ConditionExpression=self._unchanged(expression, expected),
                 ReturnValues="ALL_OLD",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 **expression.params(),
             )
-        except ConditionFailed:
-            raise ContactNotFound(contact_id) from None
+        except ConditionFailed as failure:
+            raise self._refusal(contact_id, expected, failure) from None
         return dynamo.from_attributes(response["Attributes"])
+
+    def _unchanged(self, expression, expected, changes=()):
+        """Return a condition: the item exists and, with `expected`, still holds its values.
+
+        The attributes a save touches are always compared (an attribute it
+        adds must still be absent); then the others, up to the operator
+        budget. Untouched attributes are never written, so one beyond the
+        budget that someone else changed is not lost, only not detected.
+        """
+        conditions = [f"attribute_exists({expression.name(KEY)})"]
+        if expected is None:
+            return conditions[0]
+        touched = list(changes)
+        others = [name for name in expected if name != KEY and name not in changes]
+        for attribute in (touched + others)[:MAX_COMPARED_ATTRIBUTES]:
+            placeholder = expression.name(attribute)
+            if attribute in expected:
+                value = expression.value(expected[attribute], attribute)
+                conditions.append(f"{placeholder} = {value}")
+            else:
+                conditions.append(f"attribute_not_exists({placeholder})")
+        return " AND ".join(conditions)
+
+    def _refusal(self, contact_id, expected, failure):
+        """Return the error for a refused conditional write: gone, or changed meanwhile."""
+        if failure.item is None:
+            return ContactNotFound(contact_id)
+        if expected is None:  # only existence was required, and it exists: a store quirk
+            return failure
+        return ContactChanged(contact_id, current=failure.item)
+
+    def delete_many(self, contact_ids):
+        """Delete these contacts with BatchWriteItem; return the ones that existed.
+
+        BatchWriteItem reports nothing about each key, so the contacts are read
+        first (consistently): the count is of those that existed just before.
+        """
+        found = self.get_many(contact_ids)
+        for start in range(0, len(found), BATCH_WRITE_SIZE):
+            chunk = found[start : start + BATCH_WRITE_SIZE]
+            requests = [{"DeleteRequest": {"Key": self._key(item[KEY])}} for item in chunk]
+            for _response in dynamo.call_batch(
+                "batch_write_item", {self.table: requests}, "UnprocessedItems"
+            ):
+                pass
+        return found
 
     def page(self, cursor=None, limit=DEFAULT_PAGE_SIZE, search=None):
         """Return one page of contacts, optionally those whose id or username contains `search`."""
@@ -220,6 +281,13 @@ class ContactManager:
             f"contains({expression.name(field)}, {term})" for field in SEARCH_FIELDS
         )
         return {"FilterExpression": condition, **expression.params()}
+
+
+def _applied(item, changes):
+    """Return the item as it will be after the changes (to check its size first)."""
+    result = {name: value for name, value in item.items() if changes.get(name) is not REMOVE}
+    result.update({name: value for name, value in changes.items() if value is not REMOVE})
+    return result
 
 
 contacts = ContactManager()

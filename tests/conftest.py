@@ -14,6 +14,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from moto import mock_aws
 
 from contacts import dynamo, tables
@@ -60,7 +61,7 @@ def start_dynamodb_local(port, *storage_args, log_path):
     log = open(log_path, "ab")
     process = subprocess.Popen(
         ["java", f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
-         "-jar", str(jar), "-port", str(port), "-sharedDb", *storage_args],
+         "-jar", str(jar), "-port", str(port), "-sharedDb", "-disableTelemetry", *storage_args],
         cwd=jar.parent, stdout=log, stderr=subprocess.STDOUT,
     )
     log.close()
@@ -139,3 +140,12 @@ def unreachable_store(settings):
         "MAX_ATTEMPTS": 2,
         "CONNECT_TIMEOUT": 1,
     }
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts without cached values (approximate counts, login failures) from
+    another test."""
+    cache.clear()
+    yield
+    cache.clear()
