@@ -2,7 +2,8 @@
 
 Every value comes from an environment variable (optionally from a `.env`
 file); README.md has the table of variables. Groups below follow concerns:
-core, Django auth database, static files, DynamoDB, first admin user.
+core, HTTPS and security headers, login rate limit, Django auth database,
+static files, DynamoDB, first admin user.
 """
 
 from pathlib import Path
@@ -53,11 +54,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "contactsite.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Counts each request's DynamoDB calls; staff see them in the footer and headers.
+    "contacts.metering.MeteringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -93,6 +97,102 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     # botocore logs routine events (e.g. where it found credentials) at INFO.
     "loggers": {"botocore": {"level": "WARNING"}},
+}
+
+# --- HTTPS and security headers ----------------------------------------------
+# Off by default so that `make run` and `docker compose up` keep working on
+# plain http://127.0.0.1:3000; README's "Production settings" lists what to
+# turn on behind HTTPS (`manage.py check --deploy` is then clean).
+
+
+def _flag(name, default=False):
+    """Return a true/false variable; a typo must not silently turn a protection off."""
+    value = env.str(name, default="").strip().lower()
+    if not value:
+        return default
+    if value in ("true", "yes", "on", "1"):
+        return True
+    if value in ("false", "no", "off", "0"):
+        return False
+    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}.")
+
+
+def _whole_number(name, default, minimum=0):
+    value = env.str(name, default=str(default)).strip()
+    if not (value.isascii() and value.isdigit()) or int(value) < minimum:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number of at least {minimum}, not {value!r}."
+        )
+    return int(value)
+
+
+SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT")
+# Health checks (Docker's HEALTHCHECK, a load balancer's target check) ask
+# over plain HTTP from inside; a redirect to https:// would fail them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = _whole_number("DJANGO_SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = _flag("DJANGO_SECURE_HSTS_PRELOAD")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = _flag("DJANGO_SECURE_COOKIES")
+CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if urlsplit(_origin).scheme not in ("http", "https") or not urlsplit(_origin).netloc:
+        raise ImproperlyConfigured(
+            "DJANGO_CSRF_TRUSTED_ORIGINS must list origins with a scheme, such as "
+            f"https://contacts.example.com, not {_origin!r}."
+        )
+# Only behind a proxy that sets X-Forwarded-Proto itself (and drops a
+# client's own): anyone could otherwise claim that plain HTTP was HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if _flag("DJANGO_TRUST_X_FORWARDED_PROTO") else None
+)
+# Proxies in front of the app that append to X-Forwarded-For (an ALB: 1).
+# 0 means clients connect directly, and the login rate limit counts
+# REMOTE_ADDR; behind a proxy that would count the proxy's address.
+TRUSTED_PROXY_COUNT = _whole_number("DJANGO_TRUSTED_PROXIES", 0)
+
+# Always on (Django's defaults, spelled out because tests and README rely on them).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+# Sent by contactsite.security on every response. The admin's pages need no
+# inline script or style, so none is allowed.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+    "form-action 'self'",
+])
+
+# --- Login rate limit (contactsite.security) ------------------------------------
+# Failed logins are counted per username and per client address in a cache
+# that every gunicorn worker shares (a table in the auth database, made by
+# `manage.py createcachetable`); a per-process cache would give each worker
+# its own count.
+
+LOGIN_FAILURES_PER_USERNAME = _whole_number("DJANGO_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+# Higher: one office or NAT address may be shared by many people.
+LOGIN_FAILURES_PER_ADDRESS = _whole_number("DJANGO_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+LOGIN_FAILURE_WINDOW = _whole_number("DJANGO_LOGIN_FAILURE_WINDOW", 900, minimum=1)
+LOGIN_ATTEMPTS_CACHE = "login_attempts"
+
+CACHES = {
+    # Per process: only the approximate item count, which may differ per worker.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    LOGIN_ATTEMPTS_CACHE: {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "contactsite_login_attempts",
+        "TIMEOUT": LOGIN_FAILURE_WINDOW,
+        # Culling deletes arbitrary entries once full; a small table would let
+        # a flood of made-up usernames wipe a locked-out address's count.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
 }
 
 # --- Django's own database: users, sessions, admin log (never contacts) -----
@@ -142,23 +242,16 @@ def _endpoint_url(value):
     return value
 
 
-def _positive_int(name, default):
-    value = env.str(name, default=str(default))
-    if not (value.isascii() and value.isdigit()) or int(value) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, not {value!r}.")
-    return int(value)
-
-
 DYNAMODB = {
     "TABLE": env.str("DYNAMODB_TABLE", default="Contacts"),
     "REGION": env.str("AWS_REGION", default="") or None,
     "ENDPOINT_URL": _endpoint_url(env.str("AWS_ENDPOINT_URL_DYNAMODB", default="")),
     # Standard retry mode backs off on throttling and transient errors.
-    "MAX_ATTEMPTS": _positive_int("AWS_MAX_ATTEMPTS", 3),
+    "MAX_ATTEMPTS": _whole_number("AWS_MAX_ATTEMPTS", 3, minimum=1),
     # Short timeouts: an unreachable DynamoDB must become a clear error page
     # within seconds, not hang a worker for a minute.
-    "CONNECT_TIMEOUT": _positive_int("DYNAMODB_CONNECT_TIMEOUT", 3),
-    "READ_TIMEOUT": _positive_int("DYNAMODB_READ_TIMEOUT", 10),
+    "CONNECT_TIMEOUT": _whole_number("DYNAMODB_CONNECT_TIMEOUT", 3, minimum=1),
+    "READ_TIMEOUT": _whole_number("DYNAMODB_READ_TIMEOUT", 10, minimum=1),
 }
 
 # --- First admin user (manage.py ensure_superuser) --------------------------

@@ -4,15 +4,24 @@ from django.views.generic import RedirectView
 
 from contacts.views import healthz
 
+from .security import RateLimitedLoginForm, admin_login
+
 admin.site.site_header = "contactsite"
 admin.site.site_title = "contactsite"
 admin.site.index_title = "Contacts in DynamoDB"
+admin.site.login_form = RateLimitedLoginForm
+
+# A 403 in the admin's look (templates/403.html), with its header and user links.
+handler403 = "contacts.views.permission_denied"
 
 urlpatterns = [
     path(
         "",
         RedirectView.as_view(pattern_name="admin:contacts_contact_changelist", permanent=False),
     ),
+    # Before admin.site.urls, which has its own /admin/login/: the same view,
+    # answering 429 when the login rate limit refuses (the form enforces it).
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
