@@ -23,9 +23,27 @@ def table_name():
     return settings.DYNAMODB["TABLE"]
 
 
+class InvalidCapacity(InvalidRequest):
+    """Capacity settings that create_table and update_table refuse.
+
+    `field` names the setting at fault (billing_mode, read_capacity or
+    write_capacity) and `reason` says why in words any interface can show;
+    the message adds the command-line option that sets it.
+    """
+
+    def __init__(self, field, reason, option):
+        self.field = field
+        self.reason = f"{reason}."
+        super().__init__(f"{reason} ({option}).")
+
+
 @dataclass(frozen=True)
 class Capacity:
-    """A billing mode and, for PROVISIONED, its read and write capacity units."""
+    """A billing mode and, for PROVISIONED, its read and write capacity units.
+
+    The one place capacity settings are checked: the commands and the admin's
+    table page both build one, and both show its InvalidCapacity.
+    """
 
     billing_mode: str = ON_DEMAND
     read_capacity: int | None = None
@@ -33,21 +51,38 @@ class Capacity:
 
     def __post_init__(self):
         if self.billing_mode not in BILLING_MODES:
-            raise InvalidRequest(
-                f"Billing mode must be {' or '.join(BILLING_MODES)}, not {self.billing_mode!r}."
+            raise InvalidCapacity(
+                "billing_mode",
+                f"Billing mode must be {' or '.join(BILLING_MODES)}, not {self.billing_mode!r}",
+                "--billing-mode",
             )
-        units = (self.read_capacity, self.write_capacity)
-        if self.billing_mode == ON_DEMAND and any(unit is not None for unit in units):
-            raise InvalidRequest(
-                "Read and write capacity apply only with --billing-mode PROVISIONED."
-            )
-        if self.billing_mode == PROVISIONED:
-            for label, unit in zip(("read", "write"), units, strict=True):
-                if not isinstance(unit, int) or isinstance(unit, bool) or unit < 1:
-                    raise InvalidRequest(
-                        f"PROVISIONED needs a whole number of at least 1 for the "
-                        f"{label} capacity (--{label}-capacity), not {unit!r}."
+        units = {"read": self.read_capacity, "write": self.write_capacity}
+        if self.billing_mode == ON_DEMAND:
+            for label, unit in units.items():
+                if unit is not None:
+                    raise InvalidCapacity(
+                        f"{label}_capacity",
+                        "Read and write capacity units apply only to provisioned capacity",
+                        "--billing-mode PROVISIONED",
                     )
+            return
+        for label, unit in units.items():
+            if unit is None:
+                reason = f"PROVISIONED needs {label} capacity units: a whole number of at least 1"
+            elif not isinstance(unit, int) or isinstance(unit, bool) or unit < 1:
+                reason = (
+                    f"PROVISIONED needs a whole number of at least 1 for the {label} "
+                    f"capacity units, not {unit!r}"
+                )
+            else:
+                continue
+            raise InvalidCapacity(f"{label}_capacity", reason, f"--{label}-capacity")
+
+    def __str__(self):
+        """Return e.g. "PAY_PER_REQUEST" or "PROVISIONED (5 RCU, 5 WCU)", for messages."""
+        if self.billing_mode == PROVISIONED:
+            return f"{PROVISIONED} ({self.read_capacity} RCU, {self.write_capacity} WCU)"
+        return self.billing_mode
 
     def request_params(self):
         """Return the BillingMode / ProvisionedThroughput parameters of a request."""

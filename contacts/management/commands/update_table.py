@@ -20,11 +20,4 @@ class Command(StoreCommand):
         if not update_table(capacity, wait=options["wait"]):
             self.stdout.write(f"Table {self.table_label()} already has these settings.")
             return
-        units = ""
-        if capacity.read_capacity is not None:
-            units = f" ({capacity.read_capacity} RCU, {capacity.write_capacity} WCU)"
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Table {self.table_label()} updated to {capacity.billing_mode}{units}."
-            )
-        )
+        self.stdout.write(self.style.SUCCESS(f"Table {self.table_label()} updated to {capacity}."))
