@@ -119,3 +119,10 @@ def _number_size(number):
     digits = number.as_tuple().digits
     significant = len("".join(map(str, digits)).strip("0")) or 1
     return (significant + 1) // 2 + 1 + (1 if number.is_signed() else 0)
+
+
+def apply_changes(item, changes):
+    """Return the item as it will be after update() sends these changes (values or REMOVE)."""
+    result = {name: value for name, value in item.items() if changes.get(name) is not REMOVE}
+    result.update({name: value for name, value in changes.items() if value is not REMOVE})
+    return result

@@ -26,7 +26,7 @@ from .attributes import (
     to_typed,
 )
 from .display import TYPE_LABELS, dynamodb_type
-from .documents import KEY, REMOVE, validate_attribute_name, validate_item
+from .documents import KEY, REMOVE, apply_changes, validate_attribute_name, validate_item
 from .exceptions import InvalidContact, InvalidRequest
 from .forms import DECLARED_FIELDS, ContactForm
 
@@ -129,11 +129,6 @@ class AttributeFormSet(BaseFormSet):
         locked = self.read_only or (stored and not (
             editable(self.stored[index][1]) and editable_name(self.stored[index][0])))
         return {**super().get_form_kwargs(index), "locked": locked}
-
-    @property
-    def empty_form(self):
-        return self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"),
-                         empty_permitted=True, use_required_attribute=False, renderer=self.renderer)
 
     def _row_names(self):
         """Yield (form, name) for every row that will exist after the save."""
@@ -239,10 +234,7 @@ class ContactEditor:
         if self.item is None:
             # An id left blank becomes a 32-character one (documents.new_id).
             return self.new_item() | {KEY: self.form.cleaned_data[KEY] or "0" * 32}
-        changes = self.changes()
-        item = {name: value for name, value in self.item.items()
-                if changes.get(name) is not REMOVE}
-        return item | {name: value for name, value in changes.items() if value is not REMOVE}
+        return apply_changes(self.item, self.changes())
 
     def new_item(self):
         """Return the item to create from a valid add form."""
@@ -251,7 +243,6 @@ class ContactEditor:
     def changes(self):
         """Return {attribute: new value or REMOVE} for everything the user changed."""
         return self.form.changes() | self.rows.changes()
-
 
 
 # --- The item a change form was built from ------------------------------------

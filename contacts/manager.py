@@ -8,7 +8,15 @@ with aliased attribute names so reserved words such as `name`, `status` or
 from django.conf import settings
 
 from . import dynamo
-from .documents import KEY, REMOVE, new_id, validate_attribute_name, validate_id, validate_item
+from .documents import (
+    KEY,
+    REMOVE,
+    apply_changes,
+    new_id,
+    validate_attribute_name,
+    validate_id,
+    validate_item,
+)
 from .exceptions import (
     ConditionFailed,
     ContactAlreadyExists,
@@ -147,7 +155,7 @@ class ContactManager:
         if removals:
             clauses.append("REMOVE " + ", ".join(removals))
         if expected is not None:
-            validate_item(_applied(expected, changes))
+            validate_item(apply_changes(expected, changes))
         try:
             response = dynamo.call(
                 "update_item",
@@ -281,13 +289,6 @@ class ContactManager:
             f"contains({expression.name(field)}, {term})" for field in SEARCH_FIELDS
         )
         return {"FilterExpression": condition, **expression.params()}
-
-
-def _applied(item, changes):
-    """Return the item as it will be after the changes (to check its size first)."""
-    result = {name: value for name, value in item.items() if changes.get(name) is not REMOVE}
-    result.update({name: value for name, value in changes.items() if value is not REMOVE})
-    return result
 
 
 contacts = ContactManager()
