@@ -125,7 +125,8 @@ class AttributeFormSet(BaseFormSet):
         return len(self.initial) + (0 if self.read_only else self.extra)
 
     def get_form_kwargs(self, index):
-        stored = index < len(self.stored)
+        # index is None for Django's empty_form (the template of a new row).
+        stored = index is not None and index < len(self.stored)
         locked = self.read_only or (stored and not (
             editable(self.stored[index][1]) and editable_name(self.stored[index][0])))
         return {**super().get_form_kwargs(index), "locked": locked}
