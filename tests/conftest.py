@@ -7,8 +7,10 @@ table created through the app's own `create_table` code.
 """
 
 import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -149,3 +151,13 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def collect_static():
+    """Collect static files as the image build does: gunicorn serves them with DEBUG off."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+        cwd=ROOT, check=True, timeout=120,
+        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "collectstatic-build-only",
+             "DJANGO_ENV_FILE": os.devnull + "/missing.env"},
+    )

@@ -23,7 +23,7 @@ import pytest
 from contacts import tables
 from contacts.exceptions import TableAlreadyExists
 from contacts.manager import contacts
-from tests.conftest import dynamodb_local_in_memory, free_port
+from tests.conftest import collect_static, dynamodb_local_in_memory, free_port
 from tests.test_run_local import log_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,13 +135,7 @@ def assert_no_secret_in(output, *secrets):
 
 @pytest.fixture(scope="module", autouse=True)
 def collected_static():
-    """Collect static files as the image build does: gunicorn serves them with DEBUG off."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, check=True, timeout=120,
-        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "collectstatic-build-only",
-             "DJANGO_ENV_FILE": os.devnull + "/missing.env"},
-    )
+    collect_static()
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,7 @@ stops DynamoDB Local under a running gunicorn and starts it again.
 import html
 import http.cookiejar
 import json
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -29,7 +26,7 @@ from contacts import dynamo, tables
 from contacts.exceptions import TableMissing
 from contacts.manager import contacts
 
-from .conftest import ROOT, free_port, point_store_at, start_dynamodb_local, stop
+from .conftest import collect_static, free_port, point_store_at, start_dynamodb_local, stop
 from .formdata import form_data
 from .helpers import (
     ADD_URL,
@@ -347,13 +344,7 @@ class Browser:
 
 @pytest.fixture
 def collected_static():
-    """Collect static files as the image build does: gunicorn runs with DEBUG off."""
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, check=True, timeout=120,
-        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "collectstatic-build-only",
-             "DJANGO_ENV_FILE": os.devnull + "/missing.env"},
-    )
+    collect_static()
 
 
 @pytest.mark.slow
