@@ -7,8 +7,9 @@ client's own cost out of the latencies, and a browser's form submission
 
 import http.client
 import time
-from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
+
+from tests.formdata import form_fields
 
 
 class Response:
@@ -94,90 +95,16 @@ class Client:
             self.connection.close()
 
 
-class _Forms(HTMLParser):
-    """Every <form> of a page: method, action and the fields a browser would submit."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.forms = []
-        self._form = None
-        self._select = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self._form = {
-                "method": (attrs.get("method") or "get").lower(),
-                "action": attrs.get("action") or "",
-                "fields": [],
-                "submits": [],
-            }
-            self.forms.append(self._form)
-        if self._form is None:
-            return
-        fields = self._form["fields"]
-        if tag == "input":
-            kind = (attrs.get("type") or "text").lower()
-            name = attrs.get("name")
-            if kind in ("submit", "image", "button", "reset"):
-                if kind == "submit":
-                    self._form["submits"].append(attrs)
-            elif name and (kind not in ("checkbox", "radio") or "checked" in attrs):
-                fields.append((name, attrs.get("value") or ("on" if kind == "checkbox" else "")))
-        elif tag == "button" and (attrs.get("type") or "submit").lower() == "submit":
-            self._form["submits"].append(attrs)
-        elif tag == "select" and attrs.get("name"):
-            self._select = {"name": attrs["name"], "first": None, "chosen": None}
-        elif tag == "option" and self._select is not None:
-            value = attrs.get("value", "")
-            if self._select["first"] is None:
-                self._select["first"] = value
-            if "selected" in attrs:
-                self._select["chosen"] = value
-        elif tag == "textarea" and attrs.get("name"):
-            self._textarea = [attrs["name"], ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select" and self._select is not None and self._form is not None:
-            chosen = self._select["chosen"]
-            value = chosen if chosen is not None else self._select["first"]
-            if value is not None:
-                self._form["fields"].append((self._select["name"], value))
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None and self._form is not None:
-            # A browser drops the newline right after <textarea>.
-            name, value = self._textarea
-            self._form["fields"].append((name, value.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "form":
-            self._form = None
-
-
 def page_form(html, page_path):
-    """Return the fields of the page's own POST form as a browser submits it, clicking the
-    default submit button (the admin marks "Save" with class "default").
+    """Return the fields of the page's own form as a browser submits it with its Save button.
 
-    The page's own form posts back to the page; the header's logout form does not.
+    The fields are read by the tests' own form reader (tests/formdata.py):
+    every form of the page but the header's log-out form. The admin's add and
+    change forms are saved with "_save"; login and delete name no button.
     """
-    parser = _Forms()
-    parser.feed(html)
-    own = [
-        form for form in parser.forms
-        if form["method"] == "post" and urljoin(page_path, form["action"]) == page_path
-    ]
-    if not own:
-        raise RuntimeError(f"no POST form posting back to {page_path}")
-    form = max(own, key=lambda candidate: len(candidate["fields"]))
-    fields = {}
-    for name, value in form["fields"]:
-        fields.setdefault(name, []).append(value)
-    submits = [s for s in form["submits"] if "default" in (s.get("class") or "").split()]
-    submit = (submits or form["submits"] or [{}])[0]
-    if submit.get("name"):
-        fields[submit["name"]] = [submit.get("value", "")]
-    return {name: values if len(values) > 1 else values[0] for name, values in fields.items()}
+    fields = form_fields(html, form_id=None)
+    if not fields:
+        raise RuntimeError(f"no form to submit on {page_path}")
+    if "attributes-TOTAL_FORMS" in fields:
+        fields["_save"] = "Save"
+    return fields
