@@ -18,55 +18,32 @@ U+FFFD. The editor shows them read-only and never writes them back.
 
 import base64
 import binascii
-import decimal
 import json
 import re
 from decimal import Decimal
 
-from .display import TYPE_LABELS, dynamodb_type
-from .documents import validate_attribute_name
+from . import typed
+from .display import dynamodb_type
 from .exceptions import InvalidContact
+from .typed import MAX_DEPTH, SET_TYPES
 
-TYPES = tuple(TYPE_LABELS)
-SET_TYPES = {"SS": "S", "NS": "N", "BS": "B"}
-MAX_DIGITS = 38
-# DynamoDB nests Lists and Maps at most 32 levels deep.
-MAX_DEPTH = 32
-# DynamoDB's number range: magnitudes from 1E-130 to just under 1E+126.
-SMALLEST_MAGNITUDE = Decimal("1E-130")
-MAGNITUDE_LIMIT = Decimal("1E+126")
-# Python's Decimal() also takes "NaN", "Infinity" and "1_000"; DynamoDB does not.
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+TYPES = typed.TYPES  # the editor's type menu, in the console's order
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# normalize() rounds to its context's precision; this one is wide enough for any input.
-_WIDE = decimal.Context(prec=10_000)
 
 
 # --- Numbers, names, line breaks -----------------------------------------------
 
 
 def parse_number(text, where="A number"):
-    """Return the exact Decimal for a number DynamoDB accepts, or say what is wrong."""
-    text = text.strip() if isinstance(text, str) else text
-    if not isinstance(text, str) or not _NUMBER.fullmatch(text):
-        raise InvalidContact(
-            f"{where}: “{str(text)[:40]}” is not a number (e.g. 42, -1.5, 6.02E23)."
-        )
-    return check_number(Decimal(text), where)
+    """Return the exact Decimal of a number typed as text, or say what is wrong.
 
-
-def check_number(number, where="A number"):
-    """Return the number if DynamoDB can store it exactly: 38 digits, its range."""
-    if not number.is_finite():
-        raise InvalidContact(f"{where}: DynamoDB stores only finite numbers.")
-    if number and len(number.normalize(_WIDE).as_tuple().digits) > MAX_DIGITS:
-        raise InvalidContact(f"{where}: at most {MAX_DIGITS} significant digits are kept exactly.")
-    # copy_abs(), not abs(): abs() rounds to the context's 28 digits.
-    if number and not SMALLEST_MAGNITUDE <= number.copy_abs() < MAGNITUDE_LIMIT:
-        raise InvalidContact(
-            f"{where}: DynamoDB numbers range from 1E-130 to 9.99…E+125 in magnitude."
-        )
-    return number
+    Spaces around it are fine here, where a person types it; DynamoDB JSON's
+    {"N": " 42"} is refused, as DynamoDB refuses it.
+    """
+    try:
+        return typed.number(text.strip())[0]
+    except typed.Refused as problem:
+        raise InvalidContact(f"{where}: {problem}.") from None
 
 
 def same_lines(first, second):
@@ -124,100 +101,7 @@ def to_typed(value):
 
 def from_typed(data, where="value"):
     """Return the value of a DynamoDB JSON structure; errors name where (e.g. address.zip)."""
-    # Each level of a document is two levels of JSON ({"L": [...]}); checked
-    # first, without recursion, so a deep forgery cannot exhaust the stack.
-    if _json_depth(data) > 2 * MAX_DEPTH + 1:
-        raise InvalidContact(
-            f"At {where}: Lists and Maps nest at most {MAX_DEPTH} levels deep in DynamoDB."
-        )
-    return _from_typed(data, where)
-
-
-def _json_depth(data):
-    deepest, pending = 0, [(data, 1)]
-    while pending:
-        node, depth = pending.pop()
-        deepest = max(deepest, depth)
-        if isinstance(node, dict):
-            pending.extend((child, depth + 1) for child in node.values())
-        elif isinstance(node, list):
-            pending.extend((child, depth + 1) for child in node)
-    return deepest
-
-
-def _from_typed(data, where):
-    if not isinstance(data, dict) or len(data) != 1 or next(iter(data)) not in TYPES:
-        raise InvalidContact(
-            f"At {where}: expected one type and its value, such as {{\"S\": \"text\"}}, "
-            f"{{\"N\": \"42\"}} or {{\"BOOL\": true}}; types are {', '.join(TYPES)}."
-        )
-    kind, raw = next(iter(data.items()))
-    return _FROM_TYPED[kind](raw, where)
-
-
-def _expect(raw, python_type, kind, where, example):
-    if not isinstance(raw, python_type) or isinstance(raw, bool) != (python_type is bool):
-        raise InvalidContact(f"At {where}: a {TYPE_LABELS[kind]} is written {example}.")
-    return raw
-
-
-def _typed_string(raw, where):
-    return _expect(raw, str, "S", where, '{"S": "text"}')
-
-
-def _typed_number(raw, where):
-    return parse_number(_expect(raw, str, "N", where, '{"N": "42"} (digits in a string)'),
-                        f"At {where}")
-
-
-def _typed_binary(raw, where):
-    return parse_base64(_expect(raw, str, "B", where, '{"B": "base64"}'), f"At {where}")
-
-
-def _typed_bool(raw, where):
-    return _expect(raw, bool, "BOOL", where, '{"BOOL": true} or {"BOOL": false}')
-
-
-def _typed_null(raw, where):
-    if raw is not True:
-        raise InvalidContact(f'At {where}: a Null is written {{"NULL": true}}.')
-
-
-def _typed_list(raw, where):
-    members = _expect(raw, list, "L", where, '{"L": [{"S": "a"}, {"N": "1"}]}')
-    return [_from_typed(member, f"{where}[{index}]") for index, member in enumerate(members)]
-
-
-def _typed_map(raw, where):
-    members = _expect(raw, dict, "M", where, '{"M": {"name": {"S": "value"}}}')
-    return {
-        validate_attribute_name(name, f"At {where}"): _from_typed(member, f"{where}.{name}")
-        for name, member in members.items()
-    }
-
-
-def _typed_set(kind):
-    def parse(raw, where):
-        members = _expect(raw, list, kind, where, f'{{"{kind}": [...]}}')
-        values = [_FROM_TYPED[SET_TYPES[kind]](member, f"{where}[{index}]")
-                  for index, member in enumerate(members)]
-        return unique_set(values, f"At {where}")
-
-    return parse
-
-
-_FROM_TYPED = {
-    "S": _typed_string,
-    "N": _typed_number,
-    "B": _typed_binary,
-    "BOOL": _typed_bool,
-    "NULL": _typed_null,
-    "L": _typed_list,
-    "M": _typed_map,
-    "SS": _typed_set("SS"),
-    "NS": _typed_set("NS"),
-    "BS": _typed_set("BS"),
-}
+    return typed.read(data, where)[0]
 
 
 def parse_json(text, where="JSON"):

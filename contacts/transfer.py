@@ -17,7 +17,8 @@ Export streams Scan pages (at most 1 MB each, optionally several segments in
 parallel) and never holds more than a few pages. Import reads a file twice:
 the first pass checks every line (and, by default, that no id exists yet), the
 second writes with BatchWriteItem, 25 items per request, so a bad line is
-reported before anything is written.
+reported before anything is written. Values are checked by contacts.typed,
+the DynamoDB JSON reader the attribute editor uses too.
 """
 
 import base64
@@ -25,17 +26,16 @@ import binascii
 import csv
 import json
 import queue
-import re
 import threading
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from decimal import Context, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 
-from . import dynamo
+from . import dynamo, typed
 from .display import to_json
-from .documents import KEY, MAX_ID_BYTES, MAX_ITEM_BYTES, MAX_NAME_BYTES
+from .documents import KEY, MAX_ID_BYTES, MAX_ITEM_BYTES
 from .exceptions import InvalidRequest
 
 JSONL = "jsonl"
@@ -48,10 +48,6 @@ CSV_BOM = "\ufeff"
 # A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
-# DynamoDB's limits, checked before a write so a bad line gets a line number.
-MAX_DEPTH = 32
-MAX_DIGITS = 38
-MIN_EXPONENT, MAX_EXPONENT = -130, 125
 BATCH_WRITE_SIZE = 25  # BatchWriteItem's maximum
 KEY_CHECK_SIZE = 100  # BatchGetItem's maximum
 MAX_SEGMENTS = 64
@@ -193,7 +189,7 @@ def _csv_cell(value):
     if isinstance(value, str):
         # Text such as "=HYPERLINK(...)" would run as a formula when the file
         # is opened; a leading apostrophe makes the spreadsheet show it as text.
-        if value.startswith(_FORMULA_STARTS) and not _NUMBER.match(value):
+        if value.startswith(_FORMULA_STARTS) and not typed.NUMBER.fullmatch(value):
             return "'" + value
         return value
     if isinstance(value, Decimal):
@@ -229,8 +225,6 @@ def parse_columns(text):
 
 # --- Reading an export back: one line -> one checked item ----------------------------
 
-_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z")
-
 
 class BadRecord(InvalidRequest):
     """A line of an import file is not an item DynamoDB would store; names the line."""
@@ -251,7 +245,7 @@ def _no_repeated_names(pairs):
     if len(result) != len(pairs):
         names = [name for name, _ in pairs]
         repeated = next(name for name in names if names.count(name) > 1)
-        raise _Problem(f"the name “{repeated}” appears twice in one object")
+        raise _Problem(f"the name “{_clip(repeated)}” appears twice in one object")
     return result
 
 
@@ -264,7 +258,7 @@ _DECODER = json.JSONDecoder(object_pairs_hook=_no_repeated_names, parse_constant
 
 
 def parse_record(text, line_number):
-    """Return (item for the low-level client, its id, its size in bytes) for one line.
+    """Return (its id, its size in bytes) for one line holding an item DynamoDB would store.
 
     Accepts the export's lines and, for convenience, DynamoDB's export-to-S3
     lines, which wrap the item as {"Item": {...}}.
@@ -274,6 +268,11 @@ def parse_record(text, line_number):
             record = _DECODER.decode(text)
         except json.JSONDecodeError as error:
             raise _Problem(f"malformed JSON ({error.msg} at column {error.colno})") from None
+        except RecursionError:
+            raise _Problem(
+                f"nested deeper than {typed.MAX_DEPTH} levels (DynamoDB's limit for Lists "
+                "and Maps)"
+            ) from None
         if not isinstance(record, dict):
             raise _Problem(f"expected an item (a JSON object), not {_json_kind(record)}")
         if KEY not in record and set(record) == {"Item"} and isinstance(record["Item"], dict):
@@ -290,207 +289,37 @@ def _json_kind(value):
 
 
 def _item(record):
+    """Return (id, size) of a record; every value is read by contacts.typed, as the
+    attribute editor reads DynamoDB JSON."""
     if KEY not in record:
         raise _Problem(f"the item has no “{KEY}” attribute")
     key = record[KEY]
     if not isinstance(key, dict) or set(key) != {"S"} or not isinstance(key["S"], str):
-        raise _Problem(f"“{KEY}” must be a string, written {{\"S\": \"...\"}}, not {_short(key)}")
-    contact_id = key["S"]
+        raise _Problem(
+            f"“{KEY}” must be a string, written {{\"S\": \"...\"}}, not {typed.short(key)}"
+        )
+    size = 0
+    for name, value in record.items():
+        try:
+            size += typed.name_size(name) + typed.read(value, name)[1]
+        except typed.Refused as problem:
+            raise _Problem(str(problem)) from None
+        except typed.BadValue as error:
+            raise _Problem(f"attribute “{typed.shown_path(error.path)}”: {error.problem}") from None
+    contact_id = key["S"]  # valid Unicode: read above
     if not contact_id:
         raise _Problem(f"“{KEY}” must not be empty")
-    if len(_utf8(contact_id, KEY)) > MAX_ID_BYTES:
+    if len(contact_id.encode("utf-8")) > MAX_ID_BYTES:
         raise _Problem(f"“{KEY}” is longer than {MAX_ID_BYTES} bytes in UTF-8")
-    item, size = {}, 0
-    for name, value in record.items():
-        name_bytes = _name(name, name)
-        if len(name_bytes) > MAX_NAME_BYTES:
-            raise _Problem(f"an attribute name is longer than {MAX_NAME_BYTES} bytes")
-        item[name], value_size = _value(value, name, 1)
-        size += len(name_bytes) + value_size
     if size > MAX_ITEM_BYTES:
         raise _Problem(
             f"item “{_clip(contact_id)}” is {size:,} bytes; DynamoDB stores at most "
             f"{MAX_ITEM_BYTES:,} (400 KB)"
         )
-    return item, contact_id, size
+    return contact_id, size
 
 
-def _value(value, path, depth):
-    """Return (the value as the client takes it, its size by DynamoDB's rules)."""
-    if depth > MAX_DEPTH:
-        raise _Problem(f"“{path}” is nested deeper than {MAX_DEPTH} levels")
-    if not isinstance(value, dict) or len(value) != 1:
-        raise _Problem(
-            f"attribute “{path}” must be one type descriptor such as {{\"S\": \"text\"}} "
-            f"or {{\"N\": \"42\"}}, not {_short(value)}"
-        )
-    (kind, content), = value.items()
-    reader = _READERS.get(kind)
-    if reader is None:
-        raise _Problem(
-            f"attribute “{path}” has an unknown type “{_clip(kind)}” "
-            f"(expected one of {', '.join(_READERS)})"
-        )
-    converted, size = reader(content, path, depth)
-    return {kind: converted}, size
-
-
-def _string(content, path, depth=0):
-    _expect(content, str, "S", path)
-    return content, len(_utf8(content, path))
-
-
-def _number(content, path, depth=0):
-    if not isinstance(content, str):
-        raise _Problem(
-            f"attribute “{path}”: a number is written as a string, e.g. {{\"N\": \"42\"}}"
-        )
-    if not _NUMBER.match(content):
-        raise _Problem(f"attribute “{path}”: “{_clip(content)}” is not a number")
-    number = Decimal(content)
-    digits = "".join(map(str, number.as_tuple().digits)).strip("0")
-    if len(digits) > MAX_DIGITS:
-        raise _Problem(
-            f"attribute “{path}”: {_clip(content)} has {len(digits)} significant digits; "
-            f"DynamoDB keeps at most {MAX_DIGITS}"
-        )
-    if number and not MIN_EXPONENT <= number.adjusted() <= MAX_EXPONENT:
-        raise _Problem(
-            f"attribute “{path}”: {_clip(content)} is outside DynamoDB's range "
-            "(magnitudes from 1E-130 to below 1E+126)"
-        )
-    # As documents.value_size counts: a byte per two significant digits, one
-    # more, and one for a minus sign.
-    return content, (max(len(digits), 1) + 1) // 2 + 1 + (1 if number.is_signed() and number else 0)
-
-
-def _binary(content, path, depth=0):
-    _expect(content, str, "B", path)
-    try:
-        data = base64.b64decode(content, validate=True)
-    except (binascii.Error, ValueError):
-        raise _Problem(f"attribute “{path}”: binary must be base64 text") from None
-    return data, len(data)
-
-
-def _boolean(content, path, depth=0):
-    _expect(content, bool, "BOOL", path)
-    return content, 1
-
-
-def _null(content, path, depth=0):
-    if content is not True:
-        raise _Problem(f"attribute “{path}”: NULL must be written {{\"NULL\": true}}")
-    return True, 1
-
-
-def _list(content, path, depth):
-    _expect(content, list, "L", path)
-    converted, size = [], 3
-    for index, member in enumerate(content):
-        value, member_size = _value(member, f"{path}[{index}]", depth + 1)
-        converted.append(value)
-        size += member_size + 1
-    return converted, size
-
-
-def _map(content, path, depth):
-    _expect(content, dict, "M", path)
-    converted, size = {}, 3
-    for name, member in content.items():
-        inner = f"{path}.{name}"
-        name_bytes = _name(name, inner)
-        converted[name], member_size = _value(member, inner, depth + 1)
-        size += len(name_bytes) + member_size + 1
-    return converted, size
-
-
-def _set(member_reader, kind, same):
-    def read(content, path, depth=0):
-        _expect(content, list, kind, path)
-        if not content:
-            raise _Problem(f"attribute “{path}”: a set ({kind}) must not be empty")
-        converted, size, seen = [], 0, set()
-        for member in content:
-            value, member_size = member_reader(member, path)
-            identity = same(value)
-            if identity in seen:
-                raise _Problem(f"attribute “{path}”: the set ({kind}) holds a value twice")
-            seen.add(identity)
-            converted.append(value)
-            size += member_size
-        return converted, size
-
-    return read
-
-
-def _set_member(reader, kind, wanted):
-    def read(member, path):
-        try:
-            return reader(member, path)
-        except _Problem as problem:
-            detail = str(problem).removeprefix(f"attribute “{path}”: ")
-            raise _Problem(
-                f"attribute “{path}”: every member of a {kind} set must be {wanted} ({detail})"
-            ) from None
-
-    return read
-
-
-# Numbers that differ only in spelling ("1", "1.0") are the same set member.
-_SET_NUMBERS = Context(prec=MAX_DIGITS)
-
-
-_READERS = {
-    "S": _string,
-    "N": _number,
-    "B": _binary,
-    "BOOL": _boolean,
-    "NULL": _null,
-    "M": _map,
-    "L": _list,
-    "SS": _set(_set_member(_string, "SS", "a string"), "SS", lambda value: value),
-    "NS": _set(
-        _set_member(_number, "NS", "a number in a string"),
-        "NS",
-        lambda value: Decimal(value).normalize(_SET_NUMBERS),
-    ),
-    "BS": _set(_set_member(_binary, "BS", "base64 text"), "BS", lambda value: value),
-}
-
-
-def _expect(content, python_type, kind, path):
-    if not isinstance(content, python_type) or (python_type is not bool and content is True):
-        wanted = {str: "a string", bool: "true or false", list: "a list", dict: "an object"}
-        raise _Problem(
-            f"attribute “{path}”: {kind} takes {wanted[python_type]}, not {_short(content)}"
-        )
-
-
-def _name(name, path):
-    if not name:
-        raise _Problem(f"attribute “{path}” has an empty name")
-    return _utf8(name, path)
-
-
-def _utf8(text, path):
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _Problem(f"attribute “{path}” is not valid Unicode text") from None
-
-
-def _clip(text, length=40):
-    text = str(text)
-    return text if len(text) <= length else text[: length - 1] + "…"
-
-
-def _short(value):
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(value)
-    return _clip(text)
+_clip = typed.clip
 
 
 # --- Importing --------------------------------------------------------------------
@@ -542,7 +371,7 @@ class Importer:
         pending = []
         existing = []
         for line_number, text in records(lines):
-            _, contact_id, _ = parse_record(text, line_number)
+            contact_id, _ = parse_record(text, line_number)
             if self.progress and line_number % KEY_CHECK_SIZE == 0:
                 self.progress(len(first_seen), None)
             earlier = first_seen.setdefault(contact_id, line_number)
