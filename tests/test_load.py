@@ -6,8 +6,13 @@ concurrency: no 5xx, every refused save a 409 that says why, and a final
 table that is exactly what the accepted saves imply (no lost write).
 """
 
+import socket
+import urllib.request
+from pathlib import Path
+
 import pytest
 
+from bench import stack
 from bench.loadtest import LoadClient, Result, Tally, check_chain, local_stack, run, stored_items
 
 CLIENTS = 8
@@ -16,7 +21,7 @@ REQUESTS_PER_CLIENT = 250
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """DynamoDB Local and gunicorn started by scripts/docker-start (2 workers, 4 threads)."""
+    """DynamoDB Local and gunicorn (2 workers, 4 threads) started by bench/stack.py."""
     with local_stack(tmp_path_factory.mktemp("load")) as server:
         yield server
 
@@ -28,7 +33,9 @@ def test_concurrent_clients_get_no_5xx_and_lose_no_write(server, settings):
     result = run(server.url, server.username, server.password, clients=CLIENTS,
                  requests_per_client=REQUESTS_PER_CLIENT, shared=3, timeout=900)
     print(result.summary())
-    settings.DYNAMODB = {**settings.DYNAMODB, "ENDPOINT_URL": server.endpoint, "TABLE": "Contacts"}
+    settings.DYNAMODB = {
+        **settings.DYNAMODB, "ENDPOINT_URL": server.endpoint, "TABLE": server.table
+    }
 
     problems = result.check(stored_items())
 
@@ -39,6 +46,42 @@ def test_concurrent_clients_get_no_5xx_and_lose_no_write(server, settings):
     assert len(result.shared_saves) > 0
     assert result.conflicts > 0
     assert result.tally.actions["bulk_delete"] > 0
+
+
+def _listens(url):
+    host, port = url.removeprefix("http://").split(":")
+    try:
+        socket.create_connection((host, int(port)), timeout=2).close()
+        return True
+    except OSError:
+        return False
+
+
+def _alive(pid):
+    """Return whether `pid` still runs (a zombie has stopped: only its reaping is left)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.slow
+def test_a_failing_run_stops_gunicorn_and_dynamodb_local(tmp_path):
+    """The stack serves on loopback; when the run fails inside it, gunicorn's master and
+    workers and DynamoDB Local are all stopped."""
+    with pytest.raises(RuntimeError, match="the run failed"), \
+            local_stack(tmp_path, workers=1, threads=1) as app:
+        with urllib.request.urlopen(app.url + "/healthz", timeout=30) as answer:
+            assert answer.status == 200
+        assert app.url.startswith("http://127.0.0.1:")
+        assert app.endpoint.startswith("http://127.0.0.1:")
+        gunicorn = [app.server.pid, *stack._children(app.server.pid)]
+        assert len(gunicorn) == 2
+        raise RuntimeError("the run failed")
+
+    assert not _listens(app.url)
+    assert not _listens(app.endpoint)
+    assert [pid for pid in gunicorn if _alive(pid)] == []
 
 
 # --- The verdict itself must be able to fail --------------------------------------------
