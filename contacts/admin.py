@@ -130,7 +130,8 @@ class ContactAdmin(admin.ModelAdmin):
             return self.response_action(request, queryset=None)
         query = changelist.ContactListQuery.from_querydict(request.GET)
         page = contacts.page(cursor=query.cursor or None, limit=query.per_page, search=query.search)
-        action_form = self._action_form(request)
+        choices = self._action_choices(request)
+        rows = changelist.rows(page, self.opts, self.get_preserved_filters(request))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Select %s to change") % self.opts.verbose_name
@@ -140,28 +141,34 @@ class ContactAdmin(admin.ModelAdmin):
             "opts": self.opts,
             "page": page,
             "query": query,
-            "rows": changelist.rows(page, self.opts, self.get_preserved_filters(request)),
+            "rows": rows,
+            "result_rows": changelist.render_rows(rows, with_checkbox=bool(choices)),
             "listed_fields": changelist.LISTED_FIELDS,
             **changelist.paging_links(query, page),
             "search_var": changelist.SEARCH_VAR,
             "page_size_var": changelist.PAGE_SIZE_VAR,
             "approximate_count": approximate_item_count(),
             "table_name": table_name(),
-            "action_form": action_form,
+            "action_menu": changelist.action_menu(choices) if choices else None,
             "actions_on_top": True,
             "actions_on_bottom": False,
             "selection_note": _("0 of %(cnt)s selected") % {"cnt": len(page)},
             "has_add_permission": self.has_add_permission(request),
-            "media": self.media,
+            "media": changelist.rendered_media(type(self), self.media),
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/contacts/contact/change_list.html", context)
 
-    def _action_form(self, request, data=None):
-        """Return the action menu (the actions this user may run), or None when there is none."""
+    def _action_choices(self, request):
+        """Return the action menu's choices (the actions this user may run), or None if none."""
         choices = self.get_action_choices(request)
-        if len(choices) < 2:  # only the blank choice
+        return choices if len(choices) > 1 else None  # more than the blank choice
+
+    def _action_form(self, request, data=None):
+        """Return the posted action form, or None when this user may run no action."""
+        choices = self._action_choices(request)
+        if choices is None:
             return None
         form = self.action_form(data, auto_id=None)
         form.fields["action"].choices = choices

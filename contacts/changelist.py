@@ -5,20 +5,26 @@ this is the DynamoDB shape of it: a search term, a page size, an opaque
 cursor, and links that carry them.
 """
 
+import html
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from urllib.parse import quote as url_quote
 
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.contrib.admin.utils import quote
+from django.core.signals import setting_changed
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.translation import gettext
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from .converters import ContactIdConverter
 from .display import display_value, summary
 from .documents import KEY
 from .exceptions import InvalidRequest
+from .forms import ContactActionForm
 from .manager import DEFAULT_PAGE_SIZE
 
 # Query keys, as the admin names its own (SEARCH_VAR = "q").
@@ -113,3 +119,69 @@ def rows(page, opts, preserved_filters):
         }
         for item in page
     ]
+
+
+def render_rows(rows, with_checkbox):
+    """Return the list's table rows (<tr>...</tr>) as one piece of HTML.
+
+    Built here rather than in the template: the template's loop over 25 rows
+    and their cells was the biggest single cost of the page in the
+    benchmark. Every value is escaped with html.escape, which is what
+    Django's own escape() and autoescaping call.
+    """
+    parts = []
+    for row in rows:
+        contact_id = html.escape(row["id"])
+        parts.append("<tr>")
+        if with_checkbox:
+            parts.append(
+                '<td class="action-checkbox"><input type="checkbox" name="_selected_action" '
+                f'value="{contact_id}" class="action-select" '
+                f'aria-label="{html.escape(row["select_label"])}"></td>'
+            )
+        url = html.escape(row["url"])
+        parts.append(f'<th class="field-id"><a href="{url}">{contact_id}</a></th>')
+        for name, value in row["fields"]:
+            parts.append(f'<td class="field-{html.escape(name)}">{html.escape(value)}</td>')
+        parts.append(f'<td class="field-others">{html.escape(row["others"])}</td></tr>\n')
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def action_menu(choices):
+    """Return the action menu's HTML (label, select, hidden select_across) for these choices."""
+    return _rendered_action_menu(get_language(), tuple(choices))
+
+
+@lru_cache(maxsize=64)
+def _rendered_action_menu(language, choices):
+    # Rendering the admin's ActionForm through Django's form templates cost
+    # about half a millisecond a page; its HTML depends only on the choices
+    # (which depend on the user's permissions) and the language.
+    form = ContactActionForm(auto_id=None)
+    form.fields["action"].choices = list(choices)
+    return render_to_string("admin/contacts/contact/action_menu.html", {"action_form": form})
+
+
+# What a rendered Media depends on besides its files: where static files live.
+_STATIC_SETTINGS = {"STATIC_URL", "STATIC_ROOT", "STORAGES"}
+_rendered_media = {}
+
+
+def rendered_media(key, media):
+    """Return the admin's Media as {"js": HTML, "css": HTML}, rendered once per key.
+
+    Rendering looks up every file's hashed static URL, about a third of a
+    millisecond a page in the benchmark, and the answer only changes with the
+    static files settings.
+    """
+    if key not in _rendered_media:
+        _rendered_media[key] = {"js": media["js"].render(), "css": media["css"].render()}
+    return _rendered_media[key]
+
+
+def _forget_rendered_media(*, setting, **kwargs):
+    if setting in _STATIC_SETTINGS:
+        _rendered_media.clear()
+
+
+setting_changed.connect(_forget_rendered_media)

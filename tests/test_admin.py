@@ -20,7 +20,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape, strip_tags
 
-from contacts import tables
+from contacts import changelist, tables
 from contacts.models import Contact
 
 from .formdata import form_fields, submit
@@ -218,6 +218,62 @@ def test_superuser_gets_index_links_add_link_and_action_menu(
     assert f'href="{ADD_URL}"' in content and "Add contact" in content
     assert 'value="delete_selected"' in content and "Delete selected contacts" in content
     assert 'name="_selected_action" value="01"' in content
+
+
+def test_each_user_gets_the_action_menu_of_their_own_permissions(
+    admin_client, viewer_client, contacts_table, raw_client
+):
+    """The rendered action menu is reused per set of actions: a superuser, a view-only user and
+    the superuser again, on one server, each see exactly their own actions."""
+    put(raw_client, id={"S": "01"}, username={"S": "Raju"})
+
+    def menu(client):
+        content = client.get(LIST_URL).content.decode()
+        return [name for name in re.findall(
+            r'<option value="([^"]*)"', content.split('name="action"')[1]) if name]
+
+    assert menu(admin_client) == ["delete_selected", "export_selected_csv"]
+    assert menu(viewer_client) == ["export_selected_csv"]
+    assert menu(admin_client) == ["delete_selected", "export_selected_csv"]
+
+
+def test_the_list_loads_the_javascript_its_action_menu_needs(admin_client, contacts_table,
+                                                              raw_client, settings):
+    """actions.js and the JavaScript catalog it calls come with the menu, from STATIC_URL as it
+    is now: the page's rendered media is not kept across a change of the static settings."""
+    put(raw_client, id={"S": "01"}, username={"S": "Raju"})
+    before = admin_client.get(LIST_URL).content.decode()
+    settings.STATIC_URL = "/assets/"
+
+    after = admin_client.get(LIST_URL).content.decode()
+
+    assert '<script src="/admin/jsi18n/"></script>' in before
+    assert re.search(r'<script src="/static/admin/js/actions(\.[0-9a-f]+)?\.js"', before)
+    assert re.search(r'<script src="/assets/admin/js/actions(\.[0-9a-f]+)?\.js"', after)
+
+
+def test_list_rows_escape_every_value_and_keep_each_cell_in_its_column():
+    """Rows are built in Python, not by the template: ids, links, labels, listed fields and the
+    summary are all escaped, and the checkbox column exists only with an action menu."""
+    row = {
+        "id": '"><script>alert(1)</script>',
+        "url": '/admin/contacts/contact/x"y/change/?a=1&b=2',
+        "select_label": "Select <b>",
+        "fields": [("username", "<i>Raju</i> & co"), ("age", "")],
+        "others": "note: <img src=x onerror=alert(1)>",
+    }
+
+    with_menu = changelist.render_rows([row], with_checkbox=True)
+    without = changelist.render_rows([row], with_checkbox=False)
+
+    assert "<script>" not in with_menu and "<img" not in with_menu and "<i>" not in with_menu
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in with_menu
+    assert 'href="/admin/contacts/contact/x&quot;y/change/?a=1&amp;b=2"' in with_menu
+    assert 'aria-label="Select &lt;b&gt;"' in with_menu
+    assert '<td class="field-username">&lt;i&gt;Raju&lt;/i&gt; &amp; co</td>' in with_menu
+    assert '<td class="field-age"></td>' in with_menu
+    assert "action-checkbox" in with_menu and "action-checkbox" not in without
+    assert with_menu.count("<td") == 4 and without.count("<td") == 3
 
 
 def test_the_orm_never_sees_a_contact(admin_client, contacts_table, raw_client):
