@@ -233,3 +233,13 @@ def test_allowed_hosts_default_to_loopback(tmp_path):
     settings = settings_of(tmp_path, **PROD)
 
     assert settings["ALLOWED_HOSTS"] == ["localhost", "127.0.0.1", "[::1]"]
+
+
+def test_database_connections_are_kept_between_requests_unless_the_url_says_otherwise(tmp_path):
+    """Persistent, health-checked connections by default; "?conn_max_age=0" opts out."""
+    default = settings_of(tmp_path, **DEV)["DATABASES"]["default"]
+    url = f"sqlite:///{tmp_path / 'other.sqlite3'}?conn_max_age=0"
+    chosen = settings_of(tmp_path, DATABASE_URL=url, **DEV)["DATABASES"]["default"]
+
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (600, True)
+    assert chosen["CONN_MAX_AGE"] == 0
