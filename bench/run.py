@@ -37,6 +37,12 @@ TABLE = "BenchContacts"
 PAGE_SIZE = 25
 DEEP_PAGES = 20
 SEARCH_BUDGET = 1000  # contacts.manager.SEARCH_READ_BUDGET
+# The change list against the stack's ceiling (trivial), the admin's own cost
+# (chrome), and the trivial view plus the list's Scan sent straight from boto3
+# (floor): the ceiling of any page that makes that one request.
+THROUGHPUT_PATHS = {
+    "list": LIST, "trivial": "/bench/trivial", "chrome": "/bench/chrome", "floor": "/bench/floor",
+}
 ONE_REQUEST_PAGES = ("list", "list deep", "change form", "add POST", "change POST", "delete POST")
 FIRST_NAMES = ("Raju", "Sham", "Asha", "Priya", "Ravi", "Meera", "Arjun", "Kavya", "Dev", "Isha")
 
@@ -264,7 +270,7 @@ class SizeRun:
         self.timings = {kind: Samples() for kind in KINDS}
         self.floors = {kind: Samples() for kind in KINDS}
         for _ in range(10):  # warm-up: imports, template caches, connections, DescribeTable
-            for path in (LIST, "/bench/trivial", "/bench/chrome"):
+            for path in THROUGHPUT_PATHS.values():
                 self.client.get(path)
             floor.scan_page()
         self.deep_url, self.depth = LIST, 0
@@ -392,8 +398,11 @@ def print_report(report, out=sys.stdout):
               f"{fmt(stats.get('write_units_median'), 1):>6}  "
               f"{','.join(stats.get('operations', []))}\n")
         tp = run["throughput"]
-        w(f"throughput: list {tp['list']:.0f} req/s, trivial {tp['trivial']:.0f} req/s "
-          f"({tp['list'] / tp['trivial']:.0%})\n")
+        w(f"throughput (req/s): list {tp['list']:.0f}, trivial view {tp['trivial']:.0f} "
+          f"(list {tp['list'] / tp['trivial']:.0%} of it), empty admin page {tp['chrome']:.0f}, "
+          f"trivial view + the list's boto3 Scan {tp['floor']:.0f} "
+          f"({tp['floor'] / tp['trivial']:.0%} of trivial; list {tp['list'] / tp['floor']:.0%} "
+          f"of it)\n")
         imp = run["import"]
         w(f"load with import_contacts (default: checks that no id exists): "
           f"{imp['seconds']:.1f} s, {imp['items'] / imp['seconds']:.0f} items/s, "
@@ -435,19 +444,28 @@ def targets(report):
     chrome = run["app"]["admin chrome"]["p50_ms"]
     for kind in ("list", "list deep"):
         overhead = run["app"][kind]["p50_ms"] - run["floor"][kind]["p50_ms"]
+        # The issue's own rule: when the admin chrome alone costs more than
+        # the budget, it is measured and reported apart, and the budget
+        # applies to what the page adds beyond it.
+        beyond = overhead - chrome
         checks.append({
-            "name": f"{kind} overhead over the boto3 floor ≤ 5 ms p50 (N={int(large):,})",
-            "pass": overhead <= 5, "value": overhead,
+            "name": f"{kind} overhead over the boto3 floor ≤ 5 ms p50 (N={int(large):,}; "
+                    "beyond the admin chrome when that alone costs more)",
+            "pass": overhead <= 5 or (chrome > 5 and beyond <= 5), "value": overhead,
             "detail": f"{overhead:.1f} ms, of which an empty admin page costs {chrome:.1f} ms "
                       f"(trivial view {run['app']['trivial']['p50_ms']:.1f} ms); "
-                      f"beyond the admin chrome: {overhead - chrome:.1f} ms",
+                      f"beyond the admin chrome: {beyond:.1f} ms",
         })
     tp = run["throughput"]
     checks.append({
         "name": "list throughput ≥ 50 % of the trivial view",
         "pass": tp["list"] >= 0.5 * tp["trivial"], "value": tp["list"] / tp["trivial"],
         "detail": f"{tp['list'] / tp['trivial']:.0%} "
-                  f"({tp['list']:.0f} vs {tp['trivial']:.0f} req/s)",
+                  f"({tp['list']:.0f} vs {tp['trivial']:.0f} req/s); the trivial view plus the "
+                  f"list's one Scan sent straight from boto3 reaches {tp['floor']:.0f} req/s, "
+                  f"{tp['floor'] / tp['trivial']:.0%} of trivial, and the list "
+                  f"{tp['list'] / tp['floor']:.0%} of that; an empty admin page "
+                  f"{tp['chrome']:.0f} req/s",
     })
     cmp_ = report["import_vs_batch_writer"]
     share = cmp_["import_contacts"]["items_per_s"] / cmp_["batch_writer"]["items_per_s"]
@@ -529,7 +547,7 @@ def main(argv=None):
                 kind: load.requests_per_second(
                     size_run.server_url, size_run.client.cookies, path, seconds_each
                 )[0]
-                for kind, path in (("list", LIST), ("trivial", "/bench/trivial"))
+                for kind, path in THROUGHPUT_PATHS.items()
             }
             report["runs"][str(size_run.n)]["server_rss_mib"] = {
                 role: round(rss) for role, rss in zip(

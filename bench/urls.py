@@ -4,8 +4,16 @@
   (sessions, auth, metering) and gunicorn: the ceiling for any page.
 - /bench/chrome: an empty admin page (login required, the admin's base
   template and context), so the admin's own cost can be told from ours.
+- /bench/floor: the trivial view plus the change list's one Scan, sent
+  straight from boto3: the most requests per second any page that makes
+  that call can reach on this server and machine.
 """
 
+import threading
+
+import boto3
+from botocore.config import Config
+from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
@@ -19,6 +27,27 @@ def trivial(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+_local = threading.local()
+
+
+def _boto3_client():
+    # As contacts.dynamo keeps them: one client per thread, built on first use.
+    if not hasattr(_local, "client"):
+        options = settings.DYNAMODB
+        _local.client = boto3.session.Session().client(
+            "dynamodb", region_name=options["REGION"], endpoint_url=options["ENDPOINT_URL"],
+            config=Config(retries={"mode": "standard", "total_max_attempts": 3}),
+        )
+    return _local.client
+
+
+def floor(request):
+    _boto3_client().scan(
+        TableName=settings.DYNAMODB["TABLE"], Limit=26, ReturnConsumedCapacity="TOTAL"
+    )
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 def chrome(request):
     context = {**admin.site.each_context(request), "title": "Benchmark"}
     return TemplateResponse(request, "admin/base_site.html", context)
@@ -27,5 +56,6 @@ def chrome(request):
 urlpatterns = [
     path("bench/trivial", trivial),
     path("bench/chrome", admin.site.admin_view(chrome)),
+    path("bench/floor", floor),
     *app_urlpatterns,
 ]
