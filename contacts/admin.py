@@ -7,6 +7,7 @@ contact: `get_queryset` refuses on purpose.
 """
 
 from functools import partial, update_wrapper, wraps
+from urllib.parse import urlencode
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -131,7 +132,7 @@ class ContactAdmin(admin.ModelAdmin):
         query = changelist.ContactListQuery.from_querydict(request.GET)
         page = contacts.page(cursor=query.cursor or None, limit=query.per_page, search=query.search)
         choices = self._action_choices(request)
-        rows = changelist.rows(page, self.opts, self.get_preserved_filters(request))
+        rows = changelist.rows(page, self.opts, self._row_filters(query, page))
         context = {
             **self.admin_site.each_context(request),
             "title": _("Select %s to change") % self.opts.verbose_name
@@ -159,6 +160,19 @@ class ContactAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/contacts/contact/change_list.html", context)
+
+    def _row_filters(self, query, page):
+        """Return the `_changelist_filters` a row's link keeps, as get_preserved_filters does.
+
+        The search and page size as they are, and the page's own start
+        without its "Previous" trail: back from the contact, the list opens
+        at this page, with "First" and "Next" (the trail would repeat a long
+        cursor in every row's link).
+        """
+        if not self.preserve_filters:
+            return ""
+        filters = query.querystring(cursor=page.start_cursor or "")[1:]
+        return urlencode({"_changelist_filters": filters}) if filters else ""
 
     def _action_choices(self, request):
         """Return the action menu's choices (the actions this user may run), or None if none."""

@@ -275,6 +275,7 @@ class ContactManager:
         return ContactPage(
             object_list=[dynamo.from_attributes(item) for item in found],
             cursor=cursor or None,
+            start_cursor=encode_cursor(Position(position.start_key), self.table) or None,
             next_cursor=encode_cursor(position.next(start_key), self.table) if start_key else None,
             previous_cursor=encode_cursor(previous, self.table) if previous else None,
             scanned_count=scanned,

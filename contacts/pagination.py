@@ -39,6 +39,10 @@ class ContactPage:
     # rest of the table is unsearched and next_cursor continues the search.
     budget_spent: bool = False
     search: str | None = None
+    # This page's start without the trail before it (None on the first page):
+    # what each row's link keeps so that coming back from a contact reopens
+    # this page. With the trail, 25 links carried up to 25 × 1.5 KB.
+    start_cursor: str | None = None
 
     def has_next(self):
         return self.next_cursor is not None

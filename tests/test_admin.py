@@ -6,7 +6,7 @@ way the console or the CLI would, so the tests see exactly what is stored.
 
 import html
 import re
-from urllib.parse import urljoin
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
 from django.contrib import admin
@@ -22,6 +22,7 @@ from django.utils.html import escape, strip_tags
 
 from contacts import changelist, tables
 from contacts.models import Contact
+from contacts.pagination import decode_cursor
 
 from .formdata import form_fields, submit
 from .helpers import (
@@ -417,6 +418,30 @@ def test_previous_and_first_links_go_back(admin_client, contacts_table, raw_clie
     assert "cursor" not in back_to_1_url
     assert listed_ids(back_to_1) == listed_ids(page1)
     assert listed_ids(first) == listed_ids(page1)
+
+
+def test_back_from_a_contact_the_list_reopens_at_its_page(admin_client, contacts_table,
+                                                         raw_client):
+    """A row's link keeps where its page starts (not the page's whole "Previous" trail): after
+    saving the contact, the list shows that same page again, with "First" and "Next"."""
+    put_contacts(raw_client, 80)
+    page1 = admin_client.get(LIST_URL)
+    page2 = admin_client.get(link(page1, "contacts-next"))
+    page3 = admin_client.get(link(page2, "contacts-next"))
+    row_link = re.search(r'<th class="field-id"><a href="([^"]*)">', page3.content.decode())
+    change = html.unescape(row_link.group(1))
+    own_cursor = re.search(r"cursor=([^&]+)", link(page2, "contacts-next")).group(1)
+
+    saved = submit(admin_client, change, {"_save": "1"}, follow=True)
+
+    assert saved.redirect_chain[-1][0].startswith(LIST_URL + "?cursor=")
+    assert listed_ids(saved) == listed_ids(page3)
+    assert link(saved, "contacts-first") and link(saved, "contacts-next")
+    kept = parse_qs(parse_qs(urlsplit(change).query)["_changelist_filters"][0])["cursor"][0]
+    kept_position = decode_cursor(kept, tables.table_name())
+    own_position = decode_cursor(unquote(own_cursor), tables.table_name())
+    assert own_position.trail and not kept_position.trail
+    assert kept_position.start_key == own_position.start_key
 
 
 def test_a_table_ending_at_a_page_boundary_has_no_empty_last_page(
