@@ -28,6 +28,8 @@ print(json.dumps({
     "DATABASES": {"default": {
         "ENGINE": settings.DATABASES["default"]["ENGINE"],
         "NAME": str(settings.DATABASES["default"]["NAME"]),
+        "CONN_MAX_AGE": settings.DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": settings.DATABASES["default"]["CONN_HEALTH_CHECKS"],
     }},
 }))
 """
