@@ -9,7 +9,7 @@ import multiprocessing
 import threading
 import time
 
-from bench.client import Client
+from tests.support.http import Client
 
 
 def _hammer(base_url, cookies, path, seconds, threads, results):

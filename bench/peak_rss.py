@@ -2,8 +2,8 @@
 
     python -m bench.peak_rss import_contacts FILE
 
-bench/stack.py runs import_contacts and export_contacts this way. The peak
-comes from /proc/self/status (VmHWM) at exit. A child's rusage (wait4,
+bench/app.py runs every manage.py command this way. The peak comes from
+/proc/self/status (VmHWM) at exit. A child's rusage (wait4,
 RUSAGE_CHILDREN) would not do: on Linux it also keeps the high-water mark of
 the image the child was forked from, here the much larger benchmark process.
 """
@@ -18,10 +18,22 @@ MARKER = "peak-rss-kib"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _report():
-    for line in Path("/proc/self/status").read_text().splitlines():
+def peak_kib(pid="self"):
+    """Return the peak resident memory (KiB) of a process, from /proc (VmHWM)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
-            os.write(2, f"\n{MARKER} {line.split()[1]}\n".encode())
+            return int(line.split()[1])
+    return 0
+
+
+def reported(stderr):
+    """Return the peak (MiB) a command run through this module printed, or None."""
+    peak = [line for line in stderr.splitlines() if line.startswith(MARKER)]
+    return int(peak[-1].split()[1]) / 1024 if peak else None
+
+
+def _report():
+    os.write(2, f"\n{MARKER} {peak_kib()}\n".encode())
 
 
 if __name__ == "__main__":

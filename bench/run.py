@@ -13,6 +13,7 @@ stopped at the end, and its temporary folder removed.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -29,8 +30,11 @@ import boto3
 from boto3.dynamodb.types import TypeDeserializer
 from botocore.config import Config
 
-from bench import load, stack
-from bench.client import Client, page_form
+from bench import load
+from bench.app import BenchApp
+from tests.support.http import Client, page_form
+from tests.support.processes import dynamodb_local_in_memory
+from tests.support.stack import AWS_KEY_ID, AWS_SECRET, REGION
 
 LIST = "/admin/contacts/contact/"
 TABLE = "BenchContacts"
@@ -145,8 +149,8 @@ class Floor:
     def __init__(self, endpoint, table):
         self.table = table
         self.client = boto3.session.Session().client(
-            "dynamodb", endpoint_url=endpoint, region_name=stack.REGION,
-            aws_access_key_id=stack.AWS_KEY_ID, aws_secret_access_key=stack.AWS_SECRET,
+            "dynamodb", endpoint_url=endpoint, region_name=REGION,
+            aws_access_key_id=AWS_KEY_ID, aws_secret_access_key=AWS_SECRET,
             config=Config(retries={"mode": "standard", "max_attempts": 3}),
         )
 
@@ -242,7 +246,7 @@ class Floor:
 
 
 def next_link(html):
-    marker = 'class="contacts-next"'
+    marker = 'class="dynamo-next"'
     end = html.find(marker)
     if end < 0:
         return None
@@ -342,20 +346,20 @@ def import_versus_batch_writer(app, endpoint, path, items, rounds=2):
     # The command's fixed cost (Python, Django and boto3 starting): an empty file.
     empty = path.with_name("empty.jsonl")
     empty.write_text("", encoding="utf-8")
-    start_up = app.manage("import_contacts", str(empty))[0]
+    start_up = app.measure("import_contacts", str(empty))[0]
     results = {"start_up_seconds": start_up, "items": len(items)}
     deserialize = TypeDeserializer().deserialize
     documents = [{k: deserialize(v) for k, v in item.items()} for item in items]
     resource = boto3.session.Session().resource(
-        "dynamodb", endpoint_url=endpoint, region_name=stack.REGION,
-        aws_access_key_id=stack.AWS_KEY_ID, aws_secret_access_key=stack.AWS_SECRET,
+        "dynamodb", endpoint_url=endpoint, region_name=REGION,
+        aws_access_key_id=AWS_KEY_ID, aws_secret_access_key=AWS_SECRET,
     )
     for round_number in range(rounds):
         for label in ("import_contacts", "batch_writer"):
             table = f"Bench{label.replace('_', '')}{round_number}"
             app.manage("create_table", table=table)
             if label == "import_contacts":
-                seconds, rss = app.manage("import_contacts", str(path), "--overwrite", table=table)
+                seconds, rss = app.measure("import_contacts", str(path), "--overwrite", table=table)
             else:
                 started = time.perf_counter()
                 with resource.Table(table).batch_writer() as writer:
@@ -503,7 +507,7 @@ def main(argv=None):
     rng = random.Random(11)
 
     workdir = Path(tempfile.mkdtemp(prefix="contactsite-bench-"))
-    processes, apps = [], []
+    apps = []
     report = {
         "date": time.strftime("%Y-%m-%d"), "machine": machine(), "sizes": list(sizes),
         "samples": samples, "gunicorn": "2 workers × 4 threads (gthread), one per N",
@@ -511,28 +515,29 @@ def main(argv=None):
         # Other work on the machine skews every figure: the run says how busy it was.
         "load_start": load_average(),
     }
-    try:
-        port = stack.free_port()
-        processes.append(stack.start_dynamodb_local(port, workdir / "dynamodb-local.log"))
-        endpoint = f"http://127.0.0.1:{port}"
+    # Unwound in reverse: the servers stop, then DynamoDB Local, then the folder goes.
+    with contextlib.ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, workdir, ignore_errors=True)
+        endpoint = cleanup.enter_context(dynamodb_local_in_memory(workdir))
         contacts = make_contacts(sizes[-1])
         runs = []
         for n in sizes:
             run = report["runs"][str(n)]
             if not apps:
-                app = stack.App(workdir, endpoint, f"{TABLE}{n}")
+                app = BenchApp(workdir, endpoint, f"{TABLE}{n}")
                 app.prepare()  # the auth database and admin user, shared by both servers
             else:
                 app = apps[0].for_table(f"{TABLE}{n}")
                 app.manage("create_table")
             apps.append(app)
+            cleanup.callback(app.stop)
             step(f"N = {n:,}: loading {n:,} contacts with import_contacts")
-            seconds, rss = app.manage(
+            seconds, rss = app.measure(
                 "import_contacts", str(write_jsonl(workdir / f"first-{n}.jsonl", contacts[:n]))
             )
             run["import"] = {"items": n, "seconds": seconds, "rss_mib": rss}
             step(f"N = {n:,}: export_contacts")
-            seconds, rss = app.manage("export_contacts", "-o", str(workdir / f"export-{n}.jsonl"))
+            seconds, rss = app.measure("export_contacts", "-o", str(workdir / f"export-{n}.jsonl"))
             run["export"] = {"seconds": seconds, "rss_mib": rss}
             floor = Floor(endpoint, app.table)
             runs.append(SizeRun(n, app.serve(), app, floor, contacts[:n], rng))
@@ -561,12 +566,6 @@ def main(argv=None):
         report["import_vs_batch_writer"] = import_versus_batch_writer(
             apps[-1], endpoint, workdir / f"first-{n}.jsonl", contacts
         )
-    finally:
-        for app in apps:
-            app.stop()
-        for process in processes:
-            stack.stop(process)
-        shutil.rmtree(workdir, ignore_errors=True)
     report["load_end"] = load_average()
     report["targets"] = targets(report)
     print_report(report)

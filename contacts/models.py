@@ -1,35 +1,30 @@
-"""The admin's handle on contacts; the contacts themselves live in DynamoDB.
+"""Contacts: the table, its items' model entry, and the manager the app reads them with.
 
-`Contact` is unmanaged and never queried: no table is created for it and no
-queryset is ever evaluated. It exists so that the admin site lists contacts
-beside Users and Groups and builds their URLs, so that the admin log can
-record changes to them, and so that Django's permissions (view, add, change,
-delete contact) apply to them like to any model.
+The table's name comes from DYNAMODB_TABLE (settings.DYNAMODB["TABLE"]), read
+at each use so tests can point it elsewhere; its key is the string `id`,
+generated for a contact added without one.
 """
 
-from django.db import models
+import uuid
 
-from .documents import KEY
+from django.conf import settings
+
+from dynamodb_tables.models import DynamoItem
+from dynamodb_tables.store import ItemManager, KeyAttribute, Table
+
+CONTACTS = Table(
+    lambda: settings.DYNAMODB["TABLE"],
+    partition_key=KeyAttribute("id", "S"),
+    verbose_name="contact",
+    new_partition_key=lambda: uuid.uuid4().hex,
+)
+contacts = ItemManager(CONTACTS)
 
 
-class Contact(models.Model):
-    """A DynamoDB item as the admin's templates, log and permissions see it."""
-
-    id = models.CharField(primary_key=True, max_length=2048)
-    # What the admin calls the item in titles and messages: its username.
-    label = models.TextField(editable=False)
+class Contact(DynamoItem):
+    """A contact as the admin's templates, log and permissions see it."""
 
     class Meta:
         managed = False
         verbose_name = "contact"
         verbose_name_plural = "contacts"
-
-    def __str__(self):
-        return self.label or self.id
-
-    @classmethod
-    def from_item(cls, item):
-        """Return the handle for a DynamoDB item."""
-        username = item.get("username")
-        label = username if isinstance(username, str) and username.strip() else item[KEY]
-        return cls(id=item[KEY], label=label)

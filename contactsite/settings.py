@@ -43,12 +43,15 @@ ALLOWED_HOSTS = env.list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site also browses every DynamoDB table (contactsite.admin).
+    "contactsite.apps.ContactsiteAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # DynamoDB tables in the admin (reusable), then the contacts declared on it.
+    "dynamodb_tables",
     "contacts",
 ]
 
@@ -61,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Counts each request's DynamoDB calls; staff see them in the footer and headers.
-    "contacts.metering.MeteringMiddleware",
+    "dynamodb_tables.backend.metering.MeteringMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

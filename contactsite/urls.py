@@ -2,17 +2,11 @@ from django.contrib import admin
 from django.urls import path
 from django.views.generic import RedirectView
 
-from contacts.views import healthz
-
-from .security import RateLimitedLoginForm, admin_login
-
-admin.site.site_header = "contactsite"
-admin.site.site_title = "contactsite"
-admin.site.index_title = "Contacts in DynamoDB"
-admin.site.login_form = RateLimitedLoginForm
+from .security import admin_login
+from .views import healthz
 
 # A 403 in the admin's look (templates/403.html), with its header and user links.
-handler403 = "contacts.views.permission_denied"
+handler403 = "contactsite.views.permission_denied"
 
 urlpatterns = [
     path(

@@ -1,12 +1,17 @@
-"""Small helpers the contacts page tests share: URLs, and items read and written raw."""
+"""Helpers the contacts tests share: store settings, URLs, items read and written raw."""
 
 from django.contrib.admin.utils import quote
 from django.urls import reverse
 
-from contacts import tables
+from contacts.models import CONTACTS
 
 LIST_URL = "/admin/contacts/contact/"
 ADD_URL = "/admin/contacts/contact/add/"
+
+
+def point_store_at(settings, endpoint_url, table):
+    """Point the data layer's settings at `endpoint_url` (None: moto or AWS) and `table`."""
+    settings.DYNAMODB = {**settings.DYNAMODB, "ENDPOINT_URL": endpoint_url, "TABLE": table}
 
 
 def change_url(contact_id):
@@ -23,17 +28,17 @@ def history_url(contact_id):
 
 def put(raw_client, **attributes):
     """Write an item as other tools do: attribute name -> DynamoDB-JSON value."""
-    raw_client.put_item(TableName=tables.table_name(), Item=attributes)
+    raw_client.put_item(TableName=CONTACTS.name, Item=attributes)
 
 
 def stored(raw_client, contact_id):
     """Return the raw stored item (DynamoDB JSON), or None when there is none."""
     response = raw_client.get_item(
-        TableName=tables.table_name(), Key={"id": {"S": contact_id}}, ConsistentRead=True
+        TableName=CONTACTS.name, Key={"id": {"S": contact_id}}, ConsistentRead=True
     )
     return response.get("Item")
 
 
 def stored_ids(raw_client):
-    items = raw_client.scan(TableName=tables.table_name(), ConsistentRead=True)["Items"]
+    items = raw_client.scan(TableName=CONTACTS.name, ConsistentRead=True)["Items"]
     return {item["id"]["S"] for item in items}

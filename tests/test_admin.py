@@ -20,11 +20,12 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape, strip_tags
 
-from contacts import changelist, tables
-from contacts.models import Contact
-from contacts.pagination import decode_cursor
+from contacts.admin import ContactAdmin
+from contacts.models import CONTACTS, Contact
+from dynamodb_tables.admin import changelist
+from dynamodb_tables.store import operations
+from dynamodb_tables.store.pagination import decode_cursor
 
-from .formdata import form_fields, submit
 from .helpers import (
     ADD_URL,
     LIST_URL,
@@ -35,6 +36,7 @@ from .helpers import (
     stored,
     stored_ids,
 )
+from .support.formdata import form_fields, submit
 
 INVALID_CURSOR = "This page link is invalid or out of date; start again from the first page."
 BREADCRUMBS = '<div class="breadcrumbs">'
@@ -51,7 +53,7 @@ def put_contacts(raw_client, count, prefix="c"):
             {"PutRequest": {"Item": {"id": {"S": i}, "username": {"S": f"user {i}"}}}}
             for i in ids[start : start + 25]
         ]
-        raw_client.batch_write_item(RequestItems={tables.table_name(): requests})
+        raw_client.batch_write_item(RequestItems={CONTACTS.name: requests})
     return ids
 
 
@@ -81,7 +83,7 @@ def listed_ids(response):
 
 
 def link(response, css_class):
-    """Return the change list URL a paging link (e.g. contacts-next) points to, or None."""
+    """Return the change list URL a paging link (e.g. dynamo-next) points to, or None."""
     found = re.search(rf'<a href="([^"]*)" class="{css_class}">', response.content.decode())
     return LIST_URL + html.unescape(found.group(1)) if found else None
 
@@ -254,25 +256,30 @@ def test_the_list_loads_the_javascript_its_action_menu_needs(admin_client, conta
 
 
 def test_list_rows_escape_every_value_and_keep_each_cell_in_its_column():
-    """Rows are built in Python, not by the template: ids, links, labels, listed fields and the
-    summary are all escaped, and the checkbox column exists only with an action menu."""
-    row = {
+    """Rows are cells built in Python, as the admin's result_list builds them: ids, links,
+    labels, listed fields and the summary are all escaped, and the checkbox column exists only
+    with an action menu."""
+    item = {
         "id": '"><script>alert(1)</script>',
-        "url": '/admin/contacts/contact/x"y/change/?a=1&b=2',
-        "select_label": "Select <b>",
-        "fields": [("username", "<i>Raju</i> & co"), ("age", "")],
-        "others": "note: <img src=x onerror=alert(1)>",
+        "username": "<i>Raju</i> & co",
+        "note": "<img src=x onerror=alert(1)>",
     }
 
-    with_menu = changelist.render_rows([row], with_checkbox=True)
-    without = changelist.render_rows([row], with_checkbox=False)
+    def rows(with_checkbox):
+        cells = changelist.result_rows(
+            [item], CONTACTS, ContactAdmin.list_display,
+            lambda object_id: '/admin/contacts/contact/x"y/change/?a=1&b=2', with_checkbox)
+        return "".join(cells[0])
+
+    with_menu, without = rows(True), rows(False)
 
     assert "<script>" not in with_menu and "<img" not in with_menu and "<i>" not in with_menu
     assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in with_menu
     assert 'href="/admin/contacts/contact/x&quot;y/change/?a=1&amp;b=2"' in with_menu
-    assert 'aria-label="Select &lt;b&gt;"' in with_menu
+    assert 'aria-label="Select this object for an action - &quot;&gt;&lt;script&gt;' in with_menu
     assert '<td class="field-username">&lt;i&gt;Raju&lt;/i&gt; &amp; co</td>' in with_menu
     assert '<td class="field-age"></td>' in with_menu
+    assert '<td class="field-others">note: &lt;img src=x onerror=alert(1)&gt;</td>' in with_menu
     assert "action-checkbox" in with_menu and "action-checkbox" not in without
     assert with_menu.count("<td") == 4 and without.count("<td") == 3
 
@@ -362,7 +369,7 @@ def test_search_matches_id_or_username_case_sensitively(admin_client, contacts_t
 def test_empty_table_and_approximate_count(admin_client, contacts_table, raw_client):
     """The list shows DescribeTable's item count, naming the table; the count is cached, so a
     new contact shows in the list before it shows in the count."""
-    table = tables.table_name()
+    table = CONTACTS.name
     empty = admin_client.get(LIST_URL)
     put(raw_client, id={"S": "01"})
     cached = admin_client.get(LIST_URL)
@@ -392,7 +399,7 @@ def test_walking_next_links_lists_every_contact_once(admin_client, contacts_tabl
         response = admin_client.get(url)
         assert response.status_code == 200
         pages.append(listed_ids(response))
-        url = link(response, "contacts-next")
+        url = link(response, "dynamo-next")
         assert len(pages) <= 3, "more pages than contacts"
 
     assert [len(page) for page in pages] == [25, 25, 10]
@@ -405,15 +412,15 @@ def test_previous_and_first_links_go_back(admin_client, contacts_table, raw_clie
     which has neither link."""
     put_contacts(raw_client, 60)
     page1 = admin_client.get(LIST_URL)
-    page2 = admin_client.get(link(page1, "contacts-next"))
-    page3 = admin_client.get(link(page2, "contacts-next"))
+    page2 = admin_client.get(link(page1, "dynamo-next"))
+    page3 = admin_client.get(link(page2, "dynamo-next"))
 
-    back_to_2 = admin_client.get(link(page3, "contacts-previous"))
-    back_to_1_url = link(page2, "contacts-previous")
+    back_to_2 = admin_client.get(link(page3, "dynamo-previous"))
+    back_to_1_url = link(page2, "dynamo-previous")
     back_to_1 = admin_client.get(back_to_1_url)
-    first = admin_client.get(link(page3, "contacts-first"))
+    first = admin_client.get(link(page3, "dynamo-first"))
 
-    assert link(page1, "contacts-previous") is None and link(page1, "contacts-first") is None
+    assert link(page1, "dynamo-previous") is None and link(page1, "dynamo-first") is None
     assert listed_ids(back_to_2) == listed_ids(page2)
     assert "cursor" not in back_to_1_url
     assert listed_ids(back_to_1) == listed_ids(page1)
@@ -426,20 +433,20 @@ def test_back_from_a_contact_the_list_reopens_at_its_page(admin_client, contacts
     saving the contact, the list shows that same page again, with "First" and "Next"."""
     put_contacts(raw_client, 80)
     page1 = admin_client.get(LIST_URL)
-    page2 = admin_client.get(link(page1, "contacts-next"))
-    page3 = admin_client.get(link(page2, "contacts-next"))
+    page2 = admin_client.get(link(page1, "dynamo-next"))
+    page3 = admin_client.get(link(page2, "dynamo-next"))
     row_link = re.search(r'<th class="field-id"><a href="([^"]*)">', page3.content.decode())
     change = html.unescape(row_link.group(1))
-    own_cursor = re.search(r"cursor=([^&]+)", link(page2, "contacts-next")).group(1)
+    own_cursor = re.search(r"cursor=([^&]+)", link(page2, "dynamo-next")).group(1)
 
     saved = submit(admin_client, change, {"_save": "1"}, follow=True)
 
     assert saved.redirect_chain[-1][0].startswith(LIST_URL + "?cursor=")
     assert listed_ids(saved) == listed_ids(page3)
-    assert link(saved, "contacts-first") and link(saved, "contacts-next")
+    assert link(saved, "dynamo-first") and link(saved, "dynamo-next")
     kept = parse_qs(parse_qs(urlsplit(change).query)["_changelist_filters"][0])["cursor"][0]
-    kept_position = decode_cursor(kept, tables.table_name())
-    own_position = decode_cursor(unquote(own_cursor), tables.table_name())
+    kept_position = decode_cursor(kept, CONTACTS.name)
+    own_position = decode_cursor(unquote(own_cursor), CONTACTS.name)
     assert own_position.trail and not kept_position.trail
     assert kept_position.start_key == own_position.start_key
 
@@ -450,10 +457,10 @@ def test_a_table_ending_at_a_page_boundary_has_no_empty_last_page(
     """With exactly 50 contacts and 25 per page, the second page is the last: no "Next ›"."""
     put_contacts(raw_client, 50)
     page1 = admin_client.get(LIST_URL)
-    page2 = admin_client.get(link(page1, "contacts-next"))
+    page2 = admin_client.get(link(page1, "dynamo-next"))
 
     assert len(listed_ids(page2)) == 25
-    assert link(page2, "contacts-next") is None
+    assert link(page2, "dynamo-next") is None
 
 
 def test_page_size_choice_and_search_are_kept_by_paging(admin_client, contacts_table, raw_client):
@@ -462,7 +469,7 @@ def test_page_size_choice_and_search_are_kept_by_paging(admin_client, contacts_t
     put_contacts(raw_client, 5, prefix="b")
 
     response = admin_client.get(LIST_URL, {"per_page": "50", "q": "a0"})
-    following = admin_client.get(link(response, "contacts-next"))
+    following = admin_client.get(link(response, "dynamo-next"))
 
     assert len(listed_ids(response)) == 50
     assert all(contact_id.startswith("a") for contact_id in listed_ids(following))
@@ -480,7 +487,7 @@ def test_bad_page_sizes_and_cursors_are_a_400(admin_client, contacts_table, raw_
         assert "25, 50, 100, 200" in text(response)
 
     put_contacts(raw_client, 30)
-    cursor = re.search(r"cursor=([^&]+)", link(admin_client.get(LIST_URL), "contacts-next"))
+    cursor = re.search(r"cursor=([^&]+)", link(admin_client.get(LIST_URL), "dynamo-next"))
     real = cursor.group(1)
     tampered = real[:-3] + ("AAA" if real[-3:] != "AAA" else "BBB")
 
@@ -494,10 +501,10 @@ def test_bad_page_sizes_and_cursors_are_a_400(admin_client, contacts_table, raw_
 def test_a_cursor_from_another_table_is_refused(admin_client, contacts_table, raw_client, settings):
     """A page link made for one table does not work on another table."""
     put_contacts(raw_client, 30)
-    next_url = link(admin_client.get(LIST_URL), "contacts-next")
-    tables.delete_table()
-    settings.DYNAMODB = {**settings.DYNAMODB, "TABLE": tables.table_name() + "-other"}
-    tables.create_table(tables.Capacity())
+    next_url = link(admin_client.get(LIST_URL), "dynamo-next")
+    operations.delete_table(CONTACTS.name)
+    settings.DYNAMODB = {**settings.DYNAMODB, "TABLE": CONTACTS.name + "-other"}
+    operations.create_table(CONTACTS, operations.Capacity())
 
     response = admin_client.get(next_url)
 
@@ -538,7 +545,7 @@ def test_bulk_delete_does_not_count_contacts_already_gone(admin_client, contacts
     put(raw_client, id={"S": "02"}, username={"S": "Asha"})
 
     confirmation = admin_client.post(LIST_URL, action(["01", "02", "gone"]))
-    raw_client.delete_item(TableName=tables.table_name(), Key={"id": {"S": "02"}})
+    raw_client.delete_item(TableName=CONTACTS.name, Key={"id": {"S": "02"}})
     response = admin_client.post(LIST_URL, action(["01", "02", "gone"], post="yes"))
 
     assert "Contacts: 2" in text(confirmation)
@@ -1007,7 +1014,7 @@ def test_a_missing_contact_is_a_404_in_the_admin_look(admin_client, contacts_tab
     put(raw_client, id={"S": "gone"}, username={"S": "Gone"})
     change_form = form_fields(admin_client.get(change_url("gone")).content)
     delete_form = form_fields(admin_client.get(delete_url("gone")).content, "contact_delete_form")
-    raw_client.delete_item(TableName=tables.table_name(), Key={"id": {"S": "gone"}})
+    raw_client.delete_item(TableName=CONTACTS.name, Key={"id": {"S": "gone"}})
 
     edited_form = {**change_form, "username": "Changed"}
     for url, data in [(change_url("gone"), change_form), (change_url("gone"), edited_form),
@@ -1128,10 +1135,11 @@ def test_html_is_escaped_in_messages(admin_client, contacts_table, raw_client):
 @pytest.mark.parametrize("contact_id", [*ODD_IDS, "ü ö/?#%_:;@&=+$,!~*'()[]"])
 def test_list_links_are_the_change_urls_reverse_gives(admin_client, contacts_table, raw_client,
                                                        contact_id):
-    """The list builds its row links from one reversed URL; each equals reverse()'s own."""
+    """Each row links to the change URL reverse() gives, keeping the list's filters."""
     put(raw_client, id={"S": contact_id}, username={"S": "x"})
 
     response = admin_client.get(LIST_URL, {"q": "x"})
 
     expected = change_url(contact_id) + "?_changelist_filters=q%3Dx"
-    assert [row["url"] for row in response.context["rows"]] == [expected]
+    assert re.findall(r'<th class="field-id"><a href="([^"]*)"', response.content.decode()) == [
+        escape(expected)]

@@ -8,24 +8,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from contacts import transfer, typed
-from contacts.attributes import (
-    TYPES,
-    editable,
-    equivalent,
-    from_text,
-    from_typed,
-    parse_number,
-    same_lines,
-    to_text,
-    to_typed,
-)
-from contacts.display import dynamodb_type
-from contacts.documents import MAX_ITEM_BYTES, item_size, validate_item, value_size
-from contacts.exceptions import InvalidContact
-from contacts.typed import BadValue
+from contacts.models import CONTACTS
+from dynamodb_tables.exceptions import InvalidItem
+from dynamodb_tables.store import importer
+from dynamodb_tables.values import typed
+from dynamodb_tables.values.rules import MAX_ITEM_BYTES, item_size, value_size
+from dynamodb_tables.values.text import editable, from_text, parse_number, to_text
+from dynamodb_tables.values.typed import BadValue, to_typed
+from dynamodb_tables.values.types import TYPES, dynamodb_type, equivalent, same_lines
 
 from .strategies import names, numbers, values
+
+from_typed = typed.read
+validate_item = CONTACTS.validate_item
 
 EVERY_TYPE = [
     ("S", "a\nb  ", "a\nb  "),
@@ -82,7 +77,7 @@ def test_numbers_stay_exact_and_keep_their_digits():
     ("1E-131", "range from 1E-130"),
 ])
 def test_bad_numbers_are_refused_with_a_reason(text, message):
-    with pytest.raises(InvalidContact, match=message):
+    with pytest.raises(InvalidItem, match=message):
         parse_number(text, "Value")
 
 
@@ -118,7 +113,7 @@ def test_number_range_limits_and_zeros_are_accepted():
 def test_malformed_values_say_what_and_where(kind, text, message):
     """Every malformed value names the problem; JSON errors give line and column, nested
     errors the path inside the value."""
-    with pytest.raises(InvalidContact, match=message):
+    with pytest.raises(InvalidItem, match=message):
         from_text(kind, text, "Value", "address")
 
 
@@ -208,14 +203,14 @@ def test_items_over_400_kb_are_refused_before_the_write():
     at_limit = {"id": "x", "blob": "a" * (MAX_ITEM_BYTES - 1 - 2 - 4)}
     assert item_size(at_limit) == MAX_ITEM_BYTES
     validate_item(at_limit)
-    with pytest.raises(InvalidContact, match=r"409,601 bytes; DynamoDB stores items of at most"):
+    with pytest.raises(InvalidItem, match=r"409,601 bytes; DynamoDB stores items of at most"):
         validate_item({**at_limit, "blob": at_limit["blob"] + "a"})
 
 
 def test_long_names_are_refused():
     """Attribute names are at most 64 KB of UTF-8 (reserved words are fine)."""
     validate_item({"id": "x", "status": "ok", "n" * 65535: "ok"})
-    with pytest.raises(InvalidContact, match="longer than 65535 bytes"):
+    with pytest.raises(InvalidItem, match="longer than 65535 bytes"):
         validate_item({"id": "x", "é" * 32768: "too long"})
 
 
@@ -230,7 +225,7 @@ def test_documents_nested_deeper_than_dynamodb_allows_are_refused_in_words(level
     stack) is an error message, never a crash."""
     text = '{"L": [' * (levels - 1) + '{"S": "x"}' + "]}" * (levels - 1)
 
-    with pytest.raises(InvalidContact, match="nest"):
+    with pytest.raises(InvalidItem, match="nest"):
         from_text("L", f"[{text}]")
 
 
@@ -267,17 +262,17 @@ def through_the_import(value):
     """
     line = json.dumps({"id": {"S": "x"}, "m": {"M": {"a": value}}})
     try:
-        contact_id, size = transfer.parse_record(line, 7)
-    except transfer.BadRecord as error:
+        key, size = importer.parse_record(line, 7, CONTACTS)
+    except importer.BadRecord as error:
         assert error.line_number == 7
         return "refused", error.problem
-    assert contact_id == "x"
+    assert key == {"id": "x"}
     return "accepted", size
 
 
 def assert_both_read_alike(value):
     """Both callers accept, or both refuse naming the same place with the same words; what
-    they accept, the import sizes as documents.item_size counts the editor's value."""
+    they accept, the import sizes as rules.item_size counts the editor's value."""
     editor, importer = through_the_editor(value), through_the_import(value)
     assert editor[0] == importer[0], (editor, importer)
     if editor[0] == "refused":
@@ -367,6 +362,8 @@ def test_property_the_editor_and_the_import_read_typed_values_alike(value):
 
 @settings(max_examples=300, deadline=None)
 @given(values)
-def test_property_the_size_read_is_documents_value_size(value):
-    """The size the reader counts while reading is the one documents.value_size counts."""
-    assert typed.read(to_typed(value), "v")[1] == value_size(value)
+def test_property_the_size_the_import_counts_is_value_size(value):
+    """The size the import counts for a value it reads is the one rules.value_size counts."""
+    line = json.dumps({"id": {"S": "x"}, "v": to_typed(value)})
+    size = importer.parse_record(line, 1, CONTACTS)[1]
+    assert size == len("id") + len("x") + len("v") + value_size(value)

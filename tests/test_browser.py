@@ -15,15 +15,18 @@ import pytest
 from django.contrib.admin.utils import quote
 from playwright.sync_api import expect
 
-from contacts import dynamo, tables
-from contacts.exceptions import ContactNotFound
-from contacts.manager import contacts
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.exceptions import ItemNotFound
+from dynamodb_tables.store import operations
 
-from .conftest import ARTIFACTS, ROOT, point_store_at
+from .helpers import point_store_at
+from .support.processes import ROOT
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 LIST_PATH = "/admin/contacts/contact/"
 PASSWORD = "browser-test-password"
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 pytestmark = pytest.mark.slow
 
@@ -65,10 +68,10 @@ def orm_beside_playwright():
 def site(live_server, settings, dynamodb_local, django_user_model):
     """The live server on a fresh DynamoDB Local table, and a superuser; yields the base URL."""
     point_store_at(settings, dynamodb_local, f"Browser-{uuid.uuid4().hex[:12]}")
-    tables.create_table(tables.Capacity())
+    operations.create_table(CONTACTS, operations.Capacity())
     django_user_model.objects.create_superuser("ada", "ada@example.com", PASSWORD)
     yield live_server.url
-    tables.delete_table(wait=False)
+    operations.delete_table(CONTACTS.name, wait=False)
 
 
 def log_in(page, base_url):
@@ -146,8 +149,8 @@ def test_add_list_edit_search_and_delete(page, site):
     expect(success_message(page)).to_have_text(
         "The contact “Ada Lovelace” was deleted successfully."
     )
-    expect(page.locator(".contacts-empty")).to_have_text("No contact matches “Lovelace”.")
-    with pytest.raises(ContactNotFound):
+    expect(page.locator(".dynamo-empty")).to_have_text("No contact matches “Lovelace”.")
+    with pytest.raises(ItemNotFound):
         contacts.get("ada-1")
     follow(page, page.get_by_role("link", name="Show all"))
     assert listed_ids(page) == ["grace-1"]
@@ -164,17 +167,17 @@ def test_page_through_sixty_contacts_and_bulk_delete_two(page, site):
     page.screenshot(path=ARTIFACTS / "contact-change-list.png", full_page=True)
 
     pages = [listed_ids(page)]
-    while page.locator("a.contacts-next").count():
-        follow(page, page.locator("a.contacts-next"))
+    while page.locator("a.dynamo-next").count():
+        follow(page, page.locator("a.dynamo-next"))
         pages.append(listed_ids(page))
     assert [len(ids) for ids in pages] == [25, 25, 10]
     assert set().union(*pages) == expected
 
-    follow(page, page.locator("a.contacts-previous"))
+    follow(page, page.locator("a.dynamo-previous"))
     assert listed_ids(page) == pages[1]
-    follow(page, page.locator("a.contacts-first"))
+    follow(page, page.locator("a.dynamo-first"))
     assert listed_ids(page) == pages[0]
-    expect(page.locator("a.contacts-previous")).to_have_count(0)
+    expect(page.locator("a.dynamo-previous")).to_have_count(0)
 
     doomed = pages[0][:2]
     for contact_id in doomed:
@@ -191,7 +194,7 @@ def test_page_through_sixty_contacts_and_bulk_delete_two(page, site):
 
     expect(success_message(page)).to_have_text("Successfully deleted 2 contacts.")
     for contact_id in doomed:
-        with pytest.raises(ContactNotFound):
+        with pytest.raises(ItemNotFound):
             contacts.get(contact_id)
     assert not set(doomed) & set(listed_ids(page))
 
@@ -244,7 +247,7 @@ def test_add_a_map_and_a_string_set_through_the_form(page, site):
         "address": {"city": "Paris", "zip": 75001},
         "tags": {"friend", "work", "friend of a friend"},
     }
-    raw = dynamo.client().get_item(TableName=tables.table_name(), Key={"id": {"S": "typed-1"}})
+    raw = backend.client().get_item(TableName=CONTACTS.name, Key={"id": {"S": "typed-1"}})
     assert raw["Item"]["address"] == {"M": {"city": {"S": "Paris"}, "zip": {"N": "75001"}}}
     assert sorted(raw["Item"]["tags"]["SS"]) == ["friend", "friend of a friend", "work"]
     # The saved form shows them again, typed, and saving it unchanged changes nothing.
@@ -254,8 +257,8 @@ def test_add_a_map_and_a_string_set_through_the_form(page, site):
     page.screenshot(path=ARTIFACTS / "contact-attribute-editor.png", full_page=True)
     page.get_by_role("button", name="Save", exact=True).click()
     expect(success_message(page)).to_contain_text("was changed successfully")
-    assert dynamo.client().get_item(
-        TableName=tables.table_name(), Key={"id": {"S": "typed-1"}})["Item"] == raw["Item"]
+    assert backend.client().get_item(
+        TableName=CONTACTS.name, Key={"id": {"S": "typed-1"}})["Item"] == raw["Item"]
 
 
 def test_two_tabs_saving_the_same_contact(page, site):
@@ -274,10 +277,10 @@ def test_two_tabs_saving_the_same_contact(page, site):
     other.get_by_label("Username").fill("Second")
     other.get_by_role("button", name="Save", exact=True).click()
 
-    expect(other.locator(".contacts-conflict .errornote")).to_contain_text(
+    expect(other.locator(".dynamo-conflict .errornote")).to_contain_text(
         "was changed by someone else after you opened it"
     )
-    expect(other.locator("table.contacts-differences")).to_contain_text("Second (String)")
+    expect(other.locator("table.dynamo-differences")).to_contain_text("Second (String)")
     expect(other.get_by_label("Username")).to_have_value("First")
     assert contacts.get("shared")["username"] == "First"
     other.get_by_label("Username").fill("Second")

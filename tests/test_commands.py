@@ -16,8 +16,9 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from contacts import dynamo, tables
-from contacts.manager import contacts
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.store import operations
 
 
 def run(*args):
@@ -29,14 +30,14 @@ def run(*args):
 
 def describe():
     """The raw DescribeTable answer for the configured table."""
-    return dynamo.call("describe_table", TableName=tables.table_name())["Table"]
+    return backend.call("describe_table", TableName=CONTACTS.name)["Table"]
 
 
 def billing(table):
     """(billing mode, read units, write units) as DescribeTable reports them."""
-    mode = table.get("BillingModeSummary", {}).get("BillingMode", tables.PROVISIONED)
+    mode = table.get("BillingModeSummary", {}).get("BillingMode", operations.PROVISIONED)
     throughput = table.get("ProvisionedThroughput", {})
-    if mode == tables.ON_DEMAND:
+    if mode == operations.ON_DEMAND:
         return mode, None, None
     return mode, throughput.get("ReadCapacityUnits"), throughput.get("WriteCapacityUnits")
 
@@ -46,11 +47,11 @@ def billing(table):
 
 def test_create_table_creates_an_active_on_demand_table_keyed_by_id(store):
     """create_table creates the table: ACTIVE, partition key `id` (HASH, S), on demand."""
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
     out = run("create_table")
 
-    assert f'Table "{tables.table_name()}" created.' in out
+    assert f'Table "{CONTACTS.name}" created.' in out
     table = describe()
     assert table["TableStatus"] == "ACTIVE"
     assert table["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
@@ -64,7 +65,7 @@ def test_create_table_twice_says_it_exists_and_does_not_raise(contacts_table):
 
     out = run("create_table")
 
-    assert out == f'Table "{tables.table_name()}" already exists.\n'
+    assert out == f'Table "{CONTACTS.name}" already exists.\n'
     # The existing table (and its contacts) is left as it was.
     assert contacts.get("keep") == {"id": "keep", "username": "Kept"}
 
@@ -74,12 +75,12 @@ def test_create_table_dry_run_prints_the_request_and_creates_nothing(store):
     out = run("create_table", "--dry-run")
 
     request = json.loads(out)
-    assert request["TableName"] == tables.table_name()
+    assert request["TableName"] == CONTACTS.name
     assert request["KeySchema"] == [{"AttributeName": "id", "KeyType": "HASH"}]
     assert request["AttributeDefinitions"] == [{"AttributeName": "id", "AttributeType": "S"}]
     assert request["BillingMode"] == "PAY_PER_REQUEST"
     assert "ProvisionedThroughput" not in request
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
 
 def test_create_table_dry_run_shows_provisioned_throughput(store):
@@ -92,7 +93,7 @@ def test_create_table_dry_run_shows_provisioned_throughput(store):
     request = json.loads(out)
     assert request["BillingMode"] == "PROVISIONED"
     assert request["ProvisionedThroughput"] == {"ReadCapacityUnits": 3, "WriteCapacityUnits": 4}
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
 
 def test_create_table_provisioned(store):
@@ -149,7 +150,7 @@ def test_create_table_rejects_bad_capacity(store, args, named, dry_run):
 
     assert named in str(raised.value)
     assert out.getvalue() == ""
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
 
 # --- describe_table -----------------------------------------------------------
@@ -160,7 +161,7 @@ def test_describe_table_prints_status_key_billing_and_count(contacts_table):
     out = run("describe_table")
 
     rows = dict(re.split(r"\s{2,}", line.strip(), maxsplit=1) for line in out.splitlines())
-    assert rows["Table"] == tables.table_name()
+    assert rows["Table"] == CONTACTS.name
     assert rows["Status"] == "ACTIVE"
     assert rows["Key"] == "id (HASH)"
     assert rows["Billing mode"] == "PAY_PER_REQUEST"
@@ -172,7 +173,7 @@ def test_describe_table_prints_status_key_billing_and_count(contacts_table):
 
 def test_describe_table_shows_provisioned_capacity(store):
     """A PROVISIONED table's read and write capacity units are listed."""
-    tables.create_table(tables.Capacity(tables.PROVISIONED, 2, 3))
+    operations.create_table(CONTACTS, operations.Capacity(operations.PROVISIONED, 2, 3))
 
     out = run("describe_table")
 
@@ -186,7 +187,7 @@ def test_describe_table_json(contacts_table):
     """describe_table --json prints one JSON object for scripts."""
     described = json.loads(run("describe_table", "--json"))
 
-    assert described["name"] == tables.table_name()
+    assert described["name"] == CONTACTS.name
     assert described["status"] == "ACTIVE"
     assert described["key_schema"] == [["id", "HASH"]]
     assert described["billing_mode"] == "PAY_PER_REQUEST"
@@ -203,7 +204,7 @@ def test_describe_table_without_a_table_says_how_to_create_it(store):
 
     message = str(raised.value)
     assert "python manage.py create_table" in message
-    assert tables.table_name() in message
+    assert CONTACTS.name in message
 
 
 # --- update_table -------------------------------------------------------------
@@ -230,7 +231,7 @@ def test_update_table_switches_between_on_demand_and_provisioned(contacts_table)
 
 def test_update_table_changes_provisioned_capacity(store):
     """On a PROVISIONED table, new units change the capacity and keep the billing mode."""
-    tables.create_table(tables.Capacity(tables.PROVISIONED, 5, 5))
+    operations.create_table(CONTACTS, operations.Capacity(operations.PROVISIONED, 5, 5))
 
     out = run("update_table", "--read-capacity", "7", "--write-capacity", "6")
 
@@ -268,12 +269,12 @@ def test_delete_table_noinput_deletes_and_is_safe_to_repeat(contacts_table):
     out = run("delete_table", "--noinput")
 
     assert "deleted" in out
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
     out = run("delete_table", "--noinput")
 
     assert "does not exist; nothing to delete" in out
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
 
 def test_delete_table_interactive_no_cancels(contacts_table, monkeypatch):
@@ -291,8 +292,8 @@ def test_delete_table_interactive_no_cancels(contacts_table, monkeypatch):
         run("delete_table")
 
     assert len(prompts) == 1
-    assert tables.table_name() in prompts[0]
-    assert tables.table_status() == "ACTIVE"
+    assert CONTACTS.name in prompts[0]
+    assert operations.table_status(CONTACTS.name) == "ACTIVE"
     assert contacts.get("01") == {"id": "01", "username": "Raju"}
 
 
@@ -302,7 +303,7 @@ def test_delete_table_interactive_yes_deletes(contacts_table, monkeypatch):
 
     run("delete_table")
 
-    assert tables.table_status() is None
+    assert operations.table_status(CONTACTS.name) is None
 
 
 # --- seed_contacts ------------------------------------------------------------
@@ -385,14 +386,14 @@ def test_wait_for_dynamodb_reports_a_missing_table(store):
 
     assert "DynamoDB answers" in out
     assert "not created yet" in out
-    assert tables.table_name() in out
+    assert CONTACTS.name in out
 
 
 def test_wait_for_dynamodb_reports_an_active_table(contacts_table):
     """With the table there, wait_for_dynamodb reports it ACTIVE."""
     out = run("wait_for_dynamodb", "--timeout", "5")
 
-    assert f'table "{tables.table_name()}"' in out
+    assert f'table "{CONTACTS.name}"' in out
     assert "is ACTIVE." in out
     assert "not created yet" not in out
 

@@ -14,16 +14,15 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from contacts import tables
-from contacts.exceptions import TableAlreadyExists
-from contacts.manager import contacts
-from tests.conftest import collect_static, dynamodb_local_in_memory, free_port
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables.exceptions import TableAlreadyExists
+from dynamodb_tables.store import operations
+from tests.support.http import Client
+from tests.support.processes import collect_static, dynamodb_local_in_memory, free_port
 from tests.test_run_local import log_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,12 +91,9 @@ class StartScript:
 
     def get(self, path, host=None):
         """Return (status, body) of a GET through gunicorn, optionally with another Host."""
-        request = urllib.request.Request(self.url(path), headers={"Host": host} if host else {})
-        try:
-            with urllib.request.urlopen(request, timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
+        with Client(self.url(""), timeout=10) as client:
+            response = client.get(path, headers={"Host": host} if host else None)
+        return response.status, response.text
 
     def terminate(self):
         """Send SIGTERM to the process group, as `docker stop` does; wait for the end."""
@@ -141,7 +137,7 @@ def collected_static():
 @pytest.fixture(scope="module")
 def dynamodb_endpoint(tmp_path_factory):
     """A DynamoDB Local of this module's own, so the table can be the default `Contacts`."""
-    with dynamodb_local_in_memory(tmp_path_factory, "container-dynamodb") as endpoint:
+    with dynamodb_local_in_memory(tmp_path_factory.mktemp("container-dynamodb")) as endpoint:
         yield endpoint
 
 
@@ -228,7 +224,7 @@ def test_start_creates_the_admin_named_in_the_environment(tmp_path, local_contac
 def test_start_without_create_table_permission_serves_an_existing_table(tmp_path, local_contacts):
     """A role that may not create tables still starts when the table exists, else fails."""
     try:
-        tables.create_table(tables.Capacity())
+        operations.create_table(CONTACTS, operations.Capacity())
     except TableAlreadyExists:
         pass
     # Stands in for a least-privilege role: create_table is refused, all else works.

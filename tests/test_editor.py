@@ -9,12 +9,14 @@ from django.utils.html import strip_tags
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from contacts import dynamo, manager, tables
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.backend import batches
 
 from . import helpers
-from .formdata import blank_row, form_fields, row_index, submit
 from .helpers import ADD_URL, LIST_URL, change_url, delete_url
 from .strategies import other_attributes
+from .support.formdata import blank_row, form_fields, row_index, submit
 
 # An item as another tool (console, CLI) might write it: every type, nested documents,
 # empty strings, 38-digit numbers, names that are reserved words or hold spaces, dots, unicode.
@@ -94,13 +96,13 @@ def add_rows(data, count):
 def recording_calls(monkeypatch):
     """Record the name of every DynamoDB request the app sends."""
     calls = []
-    real_call = dynamo.call
+    real_call = backend.call
 
     def call(operation, **params):
         calls.append(operation)
         return real_call(operation, **params)
 
-    monkeypatch.setattr(dynamo, "call", call)
+    monkeypatch.setattr(backend, "call", call)
     return calls
 
 
@@ -200,7 +202,7 @@ def test_add_another_attribute_shows_the_form_again_with_a_new_row(
 
     assert again.status_code == 200
     assert errors(again) == []
-    assert raw_client.scan(TableName=tables.table_name())["Count"] == 0
+    assert raw_client.scan(TableName=CONTACTS.name)["Count"] == 0
     shown = form_fields(again.content)
     assert shown["attributes-TOTAL_FORMS"] == "2"
     assert (shown["attributes-0-name"], shown["attributes-0-type"]) == ("tags", "SS")
@@ -236,7 +238,7 @@ def test_enter_in_a_field_saves(admin_client, contacts_table):
     (("tags", "SS", "a\r\nb\r\na"), "“a” appears more than once"),
     (("tags", "SS", "  \r\n"), "a set needs at least one member"),
     (("bin", "B", "***"), "is not valid base64"),
-    (("", "S", "a value"), "Name: a name must be a non-empty string."),
+    (("", "S", "a value"), "Name: a name is empty; DynamoDB names have at least one character."),
     (("id", "S", "x"), "“id” is a field above; edit it there."),
     (("username", "S", "x"), "“username” is a field above; edit it there."),
     (("n" * 65536, "S", "x"), "longer than 65535 bytes"),
@@ -382,7 +384,7 @@ def test_random_documents_survive_open_and_save_on_dynamodb_local(
     """Property: any document another tool writes opens and saves unchanged; then changing one
     random attribute changes exactly that one."""
     contact_id = uuid.uuid4().hex
-    put(raw_client, dynamo.to_attributes({"id": contact_id, "username": "u", **attributes}))
+    put(raw_client, backend.to_attributes({"id": contact_id, "username": "u", **attributes}))
     before = stored(raw_client, contact_id)
 
     unchanged = submit(admin_client, change_url(contact_id), {"_save": "1"})
@@ -425,7 +427,7 @@ def test_the_second_of_two_concurrent_saves_is_refused_with_both_values_shown(
     page = text(refused)
     assert "The contact “01” was changed by someone else after you opened it." in page
     assert "Your changes were not saved" in page
-    table = re.search(r'<table class="contacts-differences">.*?</table>',
+    table = re.search(r'<table class="dynamo-differences">.*?</table>',
                       refused.content.decode(), re.S).group(0)
     assert "Pune (String)" in table and "Mumbai (String)" in table and "Raju K (String)" in table
     assert stored(raw_client, "01") == {"id": {"S": "01"}, "username": {"S": "Raju"},
@@ -446,7 +448,7 @@ def test_a_change_by_another_tool_to_an_unseen_attribute_is_kept(
     save goes through (it writes only what the user changed) and the new attribute stays."""
     put(raw_client, {"id": {"S": "01"}, "username": {"S": "Raju"}})
     data = form_fields(admin_client.get(change_url("01")).content)
-    raw_client.update_item(TableName=tables.table_name(), Key={"id": {"S": "01"}},
+    raw_client.update_item(TableName=CONTACTS.name, Key={"id": {"S": "01"}},
                            UpdateExpression="SET #t = :t", ExpressionAttributeNames={"#t": "tool"},
                            ExpressionAttributeValues={":t": {"S": "cli"}})
     data["username"] = "Raju K"
@@ -527,7 +529,7 @@ def test_bulk_delete_uses_batch_write_item_in_chunks_of_25(
     assert calls.count("batch_write_item") == 3
     assert calls.count("delete_item") == 0
     assert [item["id"]["S"] for item in raw_client.scan(
-        TableName=tables.table_name())["Items"]] == ["keep"]
+        TableName=CONTACTS.name)["Items"]] == ["keep"]
 
 
 def test_bulk_delete_resends_unprocessed_items(contacts_table, raw_client, monkeypatch):
@@ -535,7 +537,7 @@ def test_bulk_delete_resends_unprocessed_items(contacts_table, raw_client, monke
     until every contact is gone."""
     for number in range(30):
         put(raw_client, {"id": {"S": f"c{number}"}})
-    real_call = dynamo.call
+    real_call = backend.call
     sent = []
 
     def throttling_call(operation, **params):
@@ -549,11 +551,11 @@ def test_bulk_delete_resends_unprocessed_items(contacts_table, raw_client, monke
             response["UnprocessedItems"] = {table: requests[half:]}
         return response
 
-    monkeypatch.setattr(dynamo, "call", throttling_call)
-    monkeypatch.setattr(dynamo, "BATCH_FIRST_PAUSE", 0.001)
+    monkeypatch.setattr(backend, "call", throttling_call)
+    monkeypatch.setattr(batches, "BATCH_FIRST_PAUSE", 0.001)
 
-    deleted = manager.contacts.delete_many([f"c{number}" for number in range(30)])
+    deleted = contacts.delete_many([f"c{number}" for number in range(30)])
 
     assert len(deleted) == 30
     assert sent == [25, 13, 5]
-    assert raw_client.scan(TableName=tables.table_name())["Count"] == 0
+    assert raw_client.scan(TableName=CONTACTS.name)["Count"] == 0

@@ -10,34 +10,32 @@ stops DynamoDB Local under a running gunicorn and starts it again.
 """
 
 import html
-import http.cookiejar
 import json
-import re
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 
 import pytest
 from botocore.awsrequest import AWSResponse
 from django.test import Client
 
-from contacts import dynamo, tables
-from contacts.exceptions import TableMissing
-from contacts.manager import contacts
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.exceptions import TableMissing
+from dynamodb_tables.store import operations
 
-from .conftest import collect_static, free_port, point_store_at, start_dynamodb_local, stop
-from .formdata import form_data
 from .helpers import (
     ADD_URL,
     LIST_URL,
     change_url,
     delete_url,
     history_url,
+    point_store_at,
     put,
     stored,
     stored_ids,
 )
+from .support.formdata import form_data
+from .support.http import Client as HttpClient
+from .support.processes import collect_static, free_port, start_dynamodb_local, stop
 
 # Known values that must never reach a page or a log line. Letters and digits
 # only, as DynamoDB Local wants.
@@ -78,7 +76,7 @@ class DynamoDBAnswers:
                            {"Content-Type": "application/x-amz-json-1.0"}, _Body(self.body))
 
     def install(self):
-        self.client = dynamo.client()
+        self.client = backend.client()
         # First: moto answers at this same event and would otherwise win.
         self.client.meta.events.register_first("before-send.dynamodb", self)
         return self
@@ -96,7 +94,7 @@ def _unreachable(settings, monkeypatch):
 
 
 def _table_missing(settings, monkeypatch):
-    tables.delete_table()
+    operations.delete_table(CONTACTS.name)
 
 
 def _answers(code, message, status=400):
@@ -109,7 +107,7 @@ def _answers(code, message, status=400):
 def _no_credentials(settings, monkeypatch):
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name, raising=False)
-    dynamo.reset()  # boto3 looks for credentials when it builds a client
+    backend.reset()  # boto3 looks for credentials when it builds a client
 
 
 THROTTLED = "Rate of requests exceeds the allowed throughput."
@@ -157,7 +155,7 @@ def secrets_set(settings, monkeypatch):
     """Known AWS and Django secret keys, so a test can look for them in pages and logs."""
     settings.SECRET_KEY = DJANGO_SECRET
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
-    dynamo.reset()
+    backend.reset()
 
 
 @pytest.fixture
@@ -166,12 +164,12 @@ def local_table(settings, dynamodb_local):
     botocore event as DynamoDBAnswers, and would store what the answer says failed."""
     point_store_at(settings, dynamodb_local, f"Failures-{uuid.uuid4().hex[:12]}")
     settings.DYNAMODB = {**settings.DYNAMODB, "MAX_ATTEMPTS": 2}
-    tables.create_table(tables.Capacity())
+    operations.create_table(CONTACTS, operations.Capacity())
     serving = settings.DYNAMODB
     yield serving
     settings.DYNAMODB = serving
     try:
-        tables.delete_table(wait=False)
+        operations.delete_table(CONTACTS.name, wait=False)
     except TableMissing:
         pass
 
@@ -179,7 +177,7 @@ def local_table(settings, dynamodb_local):
 @pytest.fixture
 def prepared(secrets_set, local_table, admin_user):
     """A contact, and the forms a user opened while DynamoDB still served (POSTed later)."""
-    raw_client = dynamo.client()
+    raw_client = backend.client()
     put(raw_client, id={"S": "01"}, username={"S": "Raju"}, age={"N": "30"})
     client = Client(raise_request_exception=False)
     client.force_login(admin_user)
@@ -253,9 +251,9 @@ def test_every_contacts_page_names_the_cause_and_what_to_do(
         answers.remove()
     settings.DYNAMODB = serving
     monkeypatch.undo()  # the credentials, for a look at what is stored
-    dynamo.reset()
+    backend.reset()
     if cause != "table missing":
-        raw = dynamo.client()
+        raw = backend.client()
         assert stored_ids(raw) == {"01"}  # not added, not deleted
         assert stored(raw, "01") == before  # not changed
 
@@ -272,7 +270,7 @@ def test_the_add_form_says_so_too(prepared, settings, monkeypatch):
     """The add form is a contacts page too: with the table gone, it is a 503, not a form
     whose save is bound to fail."""
     client, _forms, _before = prepared
-    tables.delete_table()
+    operations.delete_table(CONTACTS.name)
 
     response = client.get(ADD_URL)
 
@@ -296,8 +294,8 @@ def test_a_failed_write_leaves_the_item_as_it_was(prepared):
 
     assert (changed.status_code, deleted.status_code, added.status_code) == (503, 503, 503)
     assert {"UpdateItem", "DeleteItem", "PutItem"} <= set(answers.sent)
-    assert stored_ids(dynamo.client()) == {"01"}
-    assert stored(dynamo.client(), "01") == before
+    assert stored_ids(backend.client()) == {"01"}
+    assert stored(backend.client(), "01") == before
 
 
 def test_pages_work_again_once_dynamodb_answers(prepared):
@@ -309,37 +307,10 @@ def test_pages_work_again_once_dynamodb_answers(prepared):
 
     assert client.get(LIST_URL).status_code == 200
     assert client.post(change_url("01"), forms["change"]).status_code == 302
-    assert stored(dynamo.client(), "01")["username"] == {"S": "Changed"}
+    assert stored(backend.client(), "01")["username"] == {"S": "Changed"}
 
 
 # --- Recovery under a running server --------------------------------------------------------
-
-
-class Browser:
-    """A cookie-keeping HTTP client for a server on loopback."""
-
-    def __init__(self, base):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-        )
-
-    def get(self, path, data=None):
-        """Return (status, headers, body) of a GET (or a POST with `data`)."""
-        encoded = urllib.parse.urlencode(data, doseq=True).encode() if data else None
-        try:
-            with self.opener.open(self.base + path, data=encoded, timeout=60) as response:
-                return response.status, response.headers, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode()
-
-    def log_in(self, username, password):
-        _status, _headers, form = self.get("/admin/login/")
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-        status, _headers, page = self.get("/admin/login/", {
-            "csrfmiddlewaretoken": token, "username": username, "password": password,
-            "next": LIST_URL})
-        assert status == 200 and "Log out" in page, page
 
 
 @pytest.fixture
@@ -370,12 +341,12 @@ def test_the_app_recovers_by_itself_when_dynamodb_comes_back(tmp_path, settings,
         AWS_SECRET_ACCESS_KEY=AWS_SECRET, DJANGO_SECRET_KEY=DJANGO_SECRET,
         DJANGO_SUPERUSER_USERNAME="ops", DJANGO_SUPERUSER_PASSWORD="Ops-Passw0rd-42",
     )
+    browser = HttpClient(app.url(""))
     try:
         app.wait_until_listening()
         settings.DYNAMODB = {**settings.DYNAMODB, "ENDPOINT_URL": endpoint, "TABLE": "Contacts"}
         contacts.create({"id": "survivor", "username": "Still here"})
-        browser = Browser(f"http://127.0.0.1:{app.port}")
-        browser.log_in("ops", "Ops-Passw0rd-42")
+        browser.log_in("ops", "Ops-Passw0rd-42", next=LIST_URL)
         answers = []
 
         def ask_both():
@@ -385,37 +356,38 @@ def test_the_app_recovers_by_itself_when_dynamodb_comes_back(tmp_path, settings,
             return listed, health
 
         listed, health = ask_both()
-        assert (listed[0], health[0]) == (200, 200)
-        assert "survivor" in listed[2]
+        assert (listed.status, health.status) == (200, 200)
+        assert "survivor" in listed.text
 
         stop(dynamodb_process)
         for _ in range(3):  # both workers, several threads: every one must notice
             listed, health = ask_both()
-            assert listed[0] == 503, listed[2]
-            assert f"Cannot reach DynamoDB at {endpoint}" in html.unescape(listed[2])
-            assert "<h1>DynamoDB is unavailable</h1>" in listed[2]
-            assert health[0] == 503
-            assert f"Cannot reach DynamoDB at {endpoint}" in json.loads(health[2])["problems"][
+            assert listed.status == 503, listed.text
+            assert f"Cannot reach DynamoDB at {endpoint}" in html.unescape(listed.text)
+            assert "<h1>DynamoDB is unavailable</h1>" in listed.text
+            assert health.status == 503
+            assert f"Cannot reach DynamoDB at {endpoint}" in json.loads(health.text)["problems"][
                 "dynamodb"]
         # A static file and an error page carry the security headers from gunicorn too.
-        assert listed[1]["Content-Security-Policy"].startswith("default-src 'self'")
-        assert listed[1]["X-Frame-Options"] == "DENY"
+        assert listed.header("Content-Security-Policy").startswith("default-src 'self'")
+        assert listed.header("X-Frame-Options") == "DENY"
 
         dynamodb_process = start_dynamodb()
         for _ in range(3):
             listed, health = ask_both()
-            assert listed[0] == 200, listed[2]
-            assert "survivor" in listed[2]
-            assert health[0] == 200
-            assert json.loads(health[2]) == {"status": "ok", "table": "Contacts"}
+            assert listed.status == 200, listed.text
+            assert "survivor" in listed.text
+            assert health.status == 200
+            assert json.loads(health.text) == {"status": "ok", "table": "Contacts"}
         assert app.process.poll() is None  # the same gunicorn all along
     finally:
+        browser.close()
         app.terminate()
         stop(dynamodb_process)
     for secret in (AWS_SECRET, DJANGO_SECRET):
         assert secret not in app.output
-        for _status, headers, body in answers:
-            assert secret not in body and secret not in str(headers)
+        for answer in answers:
+            assert secret not in answer.text and secret not in str(answer.headers)
 
 
 def test_a_signature_error_does_not_echo_what_aws_quotes(prepared):

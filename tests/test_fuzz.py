@@ -22,13 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from contacts import dynamo, tables
-from contacts.attributes import TYPES
-from contacts.manager import contacts
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.store import operations
+from dynamodb_tables.values.types import TYPES
 
-from .conftest import point_store_at
-from .formdata import form_fields
+from .helpers import point_store_at
 from .strategies import other_attributes
+from .support.formdata import form_fields
 
 LIST_URL = "/admin/contacts/contact/"
 ADD_URL = LIST_URL + "add/"
@@ -52,19 +53,19 @@ def table(settings):
     """An empty moto table; yields the low-level client, to see exactly what is stored."""
     with mock_aws():
         point_store_at(settings, None, f"Fuzz-{uuid.uuid4().hex[:12]}")
-        tables.create_table(tables.Capacity())
-        yield dynamo.client()
+        operations.create_table(CONTACTS, operations.Capacity())
+        yield backend.client()
 
 
 def stored(client):
     """Return {id: raw item} of the whole table."""
-    items = client.scan(TableName=tables.table_name(), ConsistentRead=True)["Items"]
+    items = client.scan(TableName=CONTACTS.name, ConsistentRead=True)["Items"]
     return {item["id"]["S"]: item for item in items}
 
 
 def put(client, contact_id, **attributes):
     item = {"id": contact_id, "username": "someone", **attributes}
-    client.put_item(TableName=tables.table_name(), Item=dynamo.to_attributes(item))
+    client.put_item(TableName=CONTACTS.name, Item=backend.to_attributes(item))
 
 
 def page_text(response):
@@ -256,7 +257,7 @@ def test_any_stored_id_opens_and_refuses_forged_saves_and_deletes(
     for view in ("change", "delete"):
         assert_answered(admin_client.post(contact_url(view, contact_id), forged), {400})
     assert stored(table) == before
-    table.delete_item(TableName=tables.table_name(), Key={"id": {"S": contact_id}})
+    table.delete_item(TableName=CONTACTS.name, Key={"id": {"S": contact_id}})
 
 
 # --- The add form -----------------------------------------------------------------------------
@@ -287,7 +288,7 @@ def assert_add_saves_or_writes_nothing(client, table, fields, drawn_rows, counts
         assert len(added) == 1 and set(before) <= set(after)
         if fields.get("id"):
             assert added == {fields["id"]}
-        table.delete_item(TableName=tables.table_name(), Key={"id": {"S": added.pop()}})
+        table.delete_item(TableName=CONTACTS.name, Key={"id": {"S": added.pop()}})
     else:
         assert after == before
         if response.status_code == 200 and not add_row:
@@ -392,7 +393,7 @@ def thirty(table, admin_client):
     for number in range(30):
         put(table, f"c{number:02d}")
     body = admin_client.get(LIST_URL).content.decode()
-    cursor = re.search(r'href="\?cursor=([^"&]+)" class="contacts-next"', body).group(1)
+    cursor = re.search(r'href="\?cursor=([^"&]+)" class="dynamo-next"', body).group(1)
     return urllib.parse.unquote(html.unescape(cursor))
 
 

@@ -1,19 +1,22 @@
-"""The load test (bench/loadtest.py): 8 clients, ~2,000 requests, gunicorn + DynamoDB Local.
+"""The load test: 8 clients, ~2,000 requests, through gunicorn and DynamoDB Local.
 
+The clients are in tests/support/loadtest.py, the verdict in loadresult.py.
 The run itself is bounded in requests and time; its figures are printed
 (`pytest -s`), never asserted. What is asserted is correctness under
 concurrency: no 5xx, every refused save a 409 that says why, and a final
 table that is exactly what the accepted saves imply (no lost write).
 """
 
-import socket
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from bench import stack
-from bench.loadtest import LoadClient, Result, Tally, check_chain, local_stack, run, stored_items
+from tests.support.http import Client
+from tests.support.loadresult import Result, Tally, check_chain
+from tests.support.loadtest import LoadClient, run, stored_items
+from tests.support.processes import children, listening
+from tests.support.stack import local_stack
 
 CLIENTS = 8
 REQUESTS_PER_CLIENT = 250
@@ -21,7 +24,7 @@ REQUESTS_PER_CLIENT = 250
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """DynamoDB Local and gunicorn (2 workers, 4 threads) started by bench/stack.py."""
+    """DynamoDB Local and gunicorn (2 workers, 4 threads) started by tests/support/stack.py."""
     with local_stack(tmp_path_factory.mktemp("load")) as server:
         yield server
 
@@ -49,12 +52,7 @@ def test_concurrent_clients_get_no_5xx_and_lose_no_write(server, settings):
 
 
 def _listens(url):
-    host, port = url.removeprefix("http://").split(":")
-    try:
-        socket.create_connection((host, int(port)), timeout=2).close()
-        return True
-    except OSError:
-        return False
+    return listening(urlsplit(url).port)
 
 
 def _alive(pid):
@@ -71,11 +69,11 @@ def test_a_failing_run_stops_gunicorn_and_dynamodb_local(tmp_path):
     workers and DynamoDB Local are all stopped."""
     with pytest.raises(RuntimeError, match="the run failed"), \
             local_stack(tmp_path, workers=1, threads=1) as app:
-        with urllib.request.urlopen(app.url + "/healthz", timeout=30) as answer:
-            assert answer.status == 200
+        with Client(app.url) as client:
+            assert client.get("/healthz").status == 200
         assert app.url.startswith("http://127.0.0.1:")
         assert app.endpoint.startswith("http://127.0.0.1:")
-        gunicorn = [app.server.pid, *stack._children(app.server.pid)]
+        gunicorn = [app.server.pid, *children(app.server.pid)]
         assert len(gunicorn) == 2
         raise RuntimeError("the run failed")
 

@@ -5,19 +5,24 @@ from decimal import Decimal
 
 import pytest
 
-from contacts import manager as manager_module
-from contacts import pagination
-from contacts.documents import MAX_ID_BYTES, REMOVE
-from contacts.exceptions import (
-    ContactAlreadyExists,
-    ContactNotFound,
-    InvalidContact,
+from contacts.admin import ContactAdmin
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.backend import batches
+from dynamodb_tables.exceptions import (
     InvalidCursor,
+    InvalidItem,
     InvalidRequest,
+    ItemAlreadyExists,
+    ItemNotFound,
     StoreUnavailable,
     TableMissing,
 )
-from contacts.manager import ContactManager, contacts
+from dynamodb_tables.store import REMOVE, ItemManager, KeyAttribute, Table, operations, pagination
+from dynamodb_tables.store import manager as store_manager
+from dynamodb_tables.values.rules import MAX_KEY_BYTES
+
+MAX_ID_BYTES = MAX_KEY_BYTES["partition"]
 
 # An item as the DynamoDB console or the AWS CLI might write it: every type,
 # nested documents, empty strings, long numbers and awkward attribute names.
@@ -57,12 +62,12 @@ EVERY_TYPE = {
 
 def raw_get(raw_client, contact_id):
     return raw_client.get_item(
-        TableName=contacts.table, Key={"id": {"S": contact_id}}, ConsistentRead=True
+        TableName=contacts.name, Key={"id": {"S": contact_id}}, ConsistentRead=True
     ).get("Item")
 
 
 def raw_put(raw_client, item):
-    raw_client.put_item(TableName=contacts.table, Item=item)
+    raw_client.put_item(TableName=contacts.name, Item=item)
 
 
 def add(count, prefix="c", **extra):
@@ -72,9 +77,11 @@ def add(count, prefix="c", **extra):
 
 def read_all_pages(limit, search=None):
     """Follow next_cursor from the first page to the last; return the pages."""
-    pages = [contacts.page(limit=limit, search=search)]
+    search_fields = ContactAdmin.search_fields
+    pages = [contacts.page(limit=limit, search=search, search_fields=search_fields)]
     while pages[-1].has_next():
-        pages.append(contacts.page(cursor=pages[-1].next_cursor, limit=limit, search=search))
+        pages.append(contacts.page(cursor=pages[-1].next_cursor, limit=limit, search=search,
+                                   search_fields=search_fields))
         assert len(pages) < 1000, "paging did not terminate"
     return pages
 
@@ -92,9 +99,9 @@ def test_create_then_get_returns_the_item(contacts_table):
 
 
 def test_create_never_overwrites(contacts_table, raw_client):
-    """Creating an existing id raises ContactAlreadyExists and leaves the item untouched."""
+    """Creating an existing id raises ItemAlreadyExists and leaves the item untouched."""
     contacts.create({"id": "01", "username": "Raju", "age": Decimal("40")})
-    with pytest.raises(ContactAlreadyExists, match="“01” already exists"):
+    with pytest.raises(ItemAlreadyExists, match="“01” already exists"):
         contacts.create({"id": "01", "username": "Impostor"})
     assert raw_get(raw_client, "01") == {
         "id": {"S": "01"}, "username": {"S": "Raju"}, "age": {"N": "40"}
@@ -110,7 +117,7 @@ def test_create_without_id_generates_one(contacts_table):
 
 
 def test_get_missing_id_raises_not_found(contacts_table):
-    with pytest.raises(ContactNotFound, match="“nope”"):
+    with pytest.raises(ItemNotFound, match="“nope”"):
         contacts.get("nope")
 
 
@@ -119,8 +126,8 @@ def test_get_missing_id_raises_not_found(contacts_table):
     [("", "must not be empty"), (7, "must be a string"), ("x" * (MAX_ID_BYTES + 1), "2048 bytes")],
 )
 def test_bad_ids_are_refused_before_any_write(contacts_table, bad_id, message):
-    """Ids DynamoDB would refuse get a clear InvalidContact, and nothing is written."""
-    with pytest.raises(InvalidContact, match=message):
+    """Ids DynamoDB would refuse get a clear InvalidItem, and nothing is written."""
+    with pytest.raises(InvalidItem, match=message):
         contacts.create({"id": bad_id, "username": "x"})
     assert len(contacts.page()) == 0
 
@@ -135,9 +142,9 @@ def test_longest_allowed_id_works_everywhere(contacts_table):
 
 def test_float_and_oversized_numbers_are_refused(contacts_table):
     """Floats would lose precision and 39 digits do not fit: both refused, nothing written."""
-    with pytest.raises(InvalidContact, match="age"):
+    with pytest.raises(InvalidItem, match="age"):
         contacts.create({"id": "f", "age": 1.5})
-    with pytest.raises(InvalidContact, match="38 significant digits"):
+    with pytest.raises(InvalidItem, match="38 significant digits"):
         contacts.create({"id": "g", "age": Decimal("1" * 39)})
     assert len(contacts.page()) == 0
 
@@ -243,22 +250,22 @@ def test_update_reserved_word_names(contacts_table):
 
 def test_update_of_missing_contact_creates_nothing(contacts_table, raw_client):
     """UpdateItem would upsert; ours refuses, so a deleted contact never comes back."""
-    with pytest.raises(ContactNotFound):
+    with pytest.raises(ItemNotFound):
         contacts.update("ghost", {"username": "Boo"})
     assert raw_get(raw_client, "ghost") is None
 
 
 def test_update_refuses_id_changes_and_empty_changes(contacts_table):
     contacts.create({"id": "u", "username": "x"})
-    with pytest.raises(InvalidContact, match="cannot be changed"):
+    with pytest.raises(InvalidItem, match="cannot be changed"):
         contacts.update("u", {"id": "v"})
-    with pytest.raises(InvalidContact, match="nothing to update"):
+    with pytest.raises(InvalidItem, match="nothing to update"):
         contacts.update("u", {})
 
 
 def test_update_with_invalid_value_writes_nothing(contacts_table):
     contacts.create({"id": "u", "username": "x"})
-    with pytest.raises(InvalidContact, match="age"):
+    with pytest.raises(InvalidItem, match="age"):
         contacts.update("u", {"username": "changed", "age": 2.5})
     assert contacts.get("u") == {"id": "u", "username": "x"}
 
@@ -266,9 +273,9 @@ def test_update_with_invalid_value_writes_nothing(contacts_table):
 def test_delete_returns_the_old_item_and_removes_it(contacts_table):
     contacts.create({"id": "d", "username": "Del"})
     assert contacts.delete("d") == {"id": "d", "username": "Del"}
-    with pytest.raises(ContactNotFound):
+    with pytest.raises(ItemNotFound):
         contacts.get("d")
-    with pytest.raises(ContactNotFound):
+    with pytest.raises(ItemNotFound):
         contacts.delete("d")
 
 
@@ -300,7 +307,7 @@ def test_paging_across_the_1mb_response_limit(contacts_table, monkeypatch):
     """Items of ~100 KB: DynamoDB stops each Scan at 1 MB; pages still fill and cover all."""
     add(30, payload="x" * 100_000)
     scans = []
-    real_call = manager_module.dynamo.call
+    real_call = backend.call
 
     def counting_call(operation, **params):
         response = real_call(operation, **params)
@@ -308,7 +315,7 @@ def test_paging_across_the_1mb_response_limit(contacts_table, monkeypatch):
             scans.append(len(response["Items"]))
         return response
 
-    monkeypatch.setattr(manager_module.dynamo, "call", counting_call)
+    monkeypatch.setattr(backend, "call", counting_call)
     pages = read_all_pages(limit=25)
     assert [len(page) for page in pages] == [25, 5]
     assert len({item["id"] for page in pages for item in page}) == 30
@@ -328,7 +335,7 @@ def test_search_matches_id_or_username_across_pages(contacts_table):
 
 def test_search_stops_at_its_read_budget_and_says_so(contacts_table, monkeypatch):
     """A search reads a bounded number of items per page and can be continued."""
-    monkeypatch.setattr(manager_module, "SEARCH_READ_BUDGET", 10)
+    monkeypatch.setattr(store_manager, "SEARCH_READ_BUDGET", 10)
     add(35)
     contacts.create({"id": "needle", "username": "needle"})
     pages = read_all_pages(limit=5, search="needle")
@@ -345,7 +352,7 @@ def test_tampered_or_foreign_cursors_are_refused(contacts_table):
     with pytest.raises(InvalidCursor):
         contacts.page(cursor="not a cursor", limit=1)
     with pytest.raises(InvalidCursor):
-        ContactManager(table="Other").page(cursor=cursor, limit=1)
+        ItemManager(Table("Other", KeyAttribute("id"))).page(cursor=cursor, limit=1)
 
 
 def test_previous_cursors_lead_back_page_by_page(contacts_table):
@@ -391,7 +398,7 @@ def test_get_many_returns_existing_contacts_in_the_order_asked(contacts_table):
 def test_get_many_resends_unprocessed_keys(contacts_table, monkeypatch):
     """Keys DynamoDB leaves unprocessed are asked for again until every one is answered."""
     add(3)
-    real_call = manager_module.dynamo.call
+    real_call = backend.call
     requests = []
 
     def deferring_call(operation, **params):
@@ -407,8 +414,8 @@ def test_get_many_resends_unprocessed_keys(contacts_table, monkeypatch):
                 }
         return response
 
-    monkeypatch.setattr(manager_module.dynamo, "call", deferring_call)
-    monkeypatch.setattr(manager_module.dynamo, "BATCH_FIRST_PAUSE", 0.001)
+    monkeypatch.setattr(backend, "call", deferring_call)
+    monkeypatch.setattr(batches, "BATCH_FIRST_PAUSE", 0.001)
     found = contacts.get_many(["c0000", "c0001", "c0002"])
     assert sorted(item["id"] for item in found) == ["c0000", "c0001", "c0002"]
     assert len(requests) == 3
@@ -420,8 +427,8 @@ def test_get_many_gives_up_when_keys_stay_unprocessed(contacts_table, monkeypatc
     def stuck_call(operation, **params):
         return {"Responses": {}, "UnprocessedKeys": params["RequestItems"]}
 
-    monkeypatch.setattr(manager_module.dynamo, "call", stuck_call)
-    monkeypatch.setattr(manager_module.dynamo, "BATCH_FIRST_PAUSE", 0.001)
+    monkeypatch.setattr(backend, "call", stuck_call)
+    monkeypatch.setattr(batches, "BATCH_FIRST_PAUSE", 0.001)
     with pytest.raises(StoreUnavailable, match="unprocessed"):
         contacts.get_many(["c0000"])
 
@@ -456,23 +463,21 @@ def test_approximate_count_asks_dynamodb_once_per_table_then_uses_the_cache(
     """DescribeTable's ItemCount is cached per table, so a list page does not ask every time."""
     from django.core.cache import cache
 
-    from contacts import tables
-
     cache.clear()
     describes = []
-    real_call = tables.dynamo.call
+    real_call = backend.call
 
     def counting_call(operation, **params):
         if operation == "describe_table":
             describes.append(params["TableName"])
         return real_call(operation, **params)
 
-    monkeypatch.setattr(tables.dynamo, "call", counting_call)
-    table = contacts.table
-    first = tables.approximate_item_count()
-    assert tables.approximate_item_count() == first
+    monkeypatch.setattr(backend, "call", counting_call)
+    table = contacts.name
+    first = operations.approximate_item_count(CONTACTS.name)
+    assert operations.approximate_item_count(CONTACTS.name) == first
     assert describes == [table]
     settings.DYNAMODB = {**settings.DYNAMODB, "TABLE": "Another"}
     with pytest.raises(TableMissing):
-        tables.approximate_item_count()  # another table: its own entry, asked anew
+        operations.approximate_item_count(CONTACTS.name)  # another table: its own entry, asked anew
     assert describes == [table, "Another"]

@@ -11,10 +11,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from contacts import dynamo, metering, tables
-from contacts.exceptions import ContactAlreadyExists, StoreUnavailable
-from contacts.manager import contacts
-from tests.formdata import submit
+from contacts.models import CONTACTS, contacts
+from dynamodb_tables import backend
+from dynamodb_tables.backend import metering
+from dynamodb_tables.exceptions import ItemAlreadyExists, StoreUnavailable
+from dynamodb_tables.store import operations
+from tests.support.formdata import submit
 
 LIST_URL = "/admin/contacts/contact/"
 HEADERS = (
@@ -25,7 +27,7 @@ HEADERS = (
     "X-DynamoDB-Time-Ms",
     "Server-Timing",
 )
-FOOTER = re.compile(r'<p class="contacts-metering"[^>]*>([^<]*)</p>')
+FOOTER = re.compile(r'<p class="dynamo-metering"[^>]*>([^<]*)</p>')
 
 
 def footer(response):
@@ -132,7 +134,7 @@ def test_recordings_in_different_threads_do_not_mix():
     assert len(outer) == 0
 
 
-# --- dynamo.call feeds the recorder --------------------------------------------------
+# --- backend.call feeds the recorder --------------------------------------------------
 
 
 def test_call_asks_for_capacity_and_records_it(contacts_table):
@@ -140,7 +142,7 @@ def test_call_asks_for_capacity_and_records_it(contacts_table):
     contacts.create({"id": "01", "username": "Raju"})
     with metering.recording() as recording:
         assert contacts.get("01")["username"] == "Raju"
-        tables.describe_table()
+        operations.describe_table(CONTACTS.name)
     assert recording.operations == ["get_item", "describe_table"]
     # Both moto and DynamoDB Local report a strongly consistent read of a small item.
     assert recording.read_units > 0
@@ -152,8 +154,8 @@ def test_call_asks_for_capacity_and_records_it(contacts_table):
 def test_a_callers_own_return_consumed_capacity_is_kept(contacts_table):
     """A caller that asks for no capacity report gets none: call() does not override it."""
     with metering.recording() as recording:
-        response = dynamo.call(
-            "get_item", TableName=tables.table_name(), Key={"id": {"S": "01"}},
+        response = backend.call(
+            "get_item", TableName=CONTACTS.name, Key={"id": {"S": "01"}},
             ReturnConsumedCapacity="NONE",
         )
     assert "ConsumedCapacity" not in response
@@ -164,7 +166,7 @@ def test_failed_requests_are_recorded_and_still_translated(contacts_table):
     """A refused write is counted (time, failure) and still raises the store's own error."""
     contacts.create({"id": "01", "username": "Raju"})
     with metering.recording() as recording:
-        with pytest.raises(ContactAlreadyExists):
+        with pytest.raises(ItemAlreadyExists):
             contacts.create({"id": "01", "username": "Someone else"})
     assert recording.operations == ["put_item"]
     assert recording.failed == 1
@@ -176,7 +178,7 @@ def test_unreachable_dynamodb_is_recorded_as_a_failed_request(unreachable_store)
     """A request that never got an answer is counted too, and is still StoreUnavailable."""
     with metering.recording() as recording:
         with pytest.raises(StoreUnavailable):
-            tables.describe_table()
+            operations.describe_table(CONTACTS.name)
     assert recording.operations == ["describe_table"]
     assert recording.failed == 1
 
@@ -189,7 +191,7 @@ def test_change_list_costs_one_scan_plus_a_cached_describe_table(
     admin_client, contacts_table, raw_client
 ):
     """Staff get the headers and the footer; the second view is one Scan (the count is cached)."""
-    raw_client.put_item(TableName=tables.table_name(), Item={"id": {"S": "01"}})
+    raw_client.put_item(TableName=CONTACTS.name, Item={"id": {"S": "01"}})
 
     first = admin_client.get(LIST_URL)
     assert first.status_code == 200
@@ -255,7 +257,7 @@ def test_footer_is_hidden_when_the_page_made_no_dynamodb_request(admin_client, c
     assert response["X-DynamoDB-Requests"] == "0"
     assert response["X-DynamoDB-Operations"] == ""
     assert footer(response) is None
-    assert "contacts/capacity.css" in response.content.decode()
+    assert "dynamodb_tables/capacity.css" in response.content.decode()
 
 
 def test_the_error_page_shows_the_failed_request(admin_client, unreachable_store):

@@ -5,7 +5,6 @@ with Ctrl-C (SIGINT to its process group) and started again: contacts, the
 table and the admin user survive, and the tutorial contacts are seeded once.
 """
 
-import http.cookiejar
 import os
 import re
 import signal
@@ -13,15 +12,15 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from contacts.exceptions import ContactNotFound
-from contacts.manager import contacts
-from tests.conftest import free_port
+from contacts.models import contacts
+from dynamodb_tables.exceptions import ItemNotFound
+from tests.support.http import Client
+from tests.support.processes import free_port, listening
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -79,26 +78,11 @@ class LocalRun:
             pytest.fail(f"run-local ignored Ctrl-C:\n{self.output}")
 
 
-def listening(port):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
-
-
 def log_in(run, username, password):
     """Log in through the admin login form as a browser would from "/"; return the contact list."""
-    opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
-    )
-    form = opener.open(run.url("/admin/login/")).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
-    data = urllib.parse.urlencode(
-        {"csrfmiddlewaretoken": token, "username": username, "password": password,
-         "next": "/"}
-    ).encode()
-    return opener.open(run.url("/admin/login/"), data=data).read().decode()
+    with Client(run.url("")) as client:
+        client.log_in(username, password, next="/")
+        return client.get("/", follow=True).text
 
 
 @pytest.fixture
@@ -139,7 +123,7 @@ def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
         assert "An admin user already exists." in second.output
         assert "password:" not in second.output
         assert contacts.get("survivor")["username"] == "Still here"
-        with pytest.raises(ContactNotFound):
+        with pytest.raises(ItemNotFound):
             contacts.get("01")  # seeded once, with the table; not re-seeded
         assert "Log out" in log_in(second, "admin", password)
     finally:

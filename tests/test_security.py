@@ -17,11 +17,11 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils.html import escape
 
-from contacts import dynamo, tables
+from contacts.models import CONTACTS
 from contactsite import security
+from dynamodb_tables import backend
+from dynamodb_tables.store import operations
 
-from .conftest import ROOT
-from .formdata import form_data
 from .helpers import (
     ADD_URL,
     LIST_URL,
@@ -32,6 +32,8 @@ from .helpers import (
     stored,
     stored_ids,
 )
+from .support.formdata import form_data
+from .support.processes import ROOT
 
 LOGIN_URL = "/admin/login/"
 BREADCRUMBS = '<div class="breadcrumbs">'
@@ -196,7 +198,7 @@ def test_every_kind_of_response_carries_the_security_headers(client_with, contac
         client_with().get(LIST_URL),  # 403
     ]
     assert [r.status_code for r in responses] == [200, 302, 200, 200, 200, 404, 403]
-    tables.delete_table()
+    operations.delete_table(CONTACTS.name)
     responses.append(admin.get(LIST_URL))  # 503
     assert responses[-1].status_code == 503
     for response in responses:
@@ -604,7 +606,7 @@ def test_admin_pages_satisfy_the_content_security_policy(page, site):
          IMAGE: {"S": SCRIPT}},
         {"id": {"S": ids[1]}, "username": {"S": IMAGE}, "email": {"S": SCRIPT}},
     ):
-        dynamo.client().put_item(TableName=tables.table_name(), Item=item)  # as other tools do
+        backend.client().put_item(TableName=CONTACTS.name, Item=item)  # as other tools do
     console, dialogs, violations = [], [], {}
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -8,8 +8,10 @@ from botocore.stub import Stubber
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from contacts import dynamo, tables
-from contacts.exceptions import TableInUse
+from contacts.models import CONTACTS
+from dynamodb_tables import backend
+from dynamodb_tables.exceptions import TableInUse
+from dynamodb_tables.store import operations
 
 TABLE_URL = "/admin/contacts/contact/table/"
 LIST_URL = "/admin/contacts/contact/"
@@ -28,12 +30,12 @@ def errors(response):
 
 def cell(response, name):
     """Return the text of a figure on the page, e.g. cell(response, "rcu")."""
-    found = re.search(rf'class="contacts-table-{name}">([^<]*)<', response.content.decode())
+    found = re.search(rf'class="dynamo-table-{name}">([^<]*)<', response.content.decode())
     return found.group(1) if found else None
 
 
 def billing():
-    table = tables.describe_table()
+    table = operations.describe_table(CONTACTS.name)
     return table["billing_mode"], table["read_capacity"], table["write_capacity"]
 
 
@@ -54,8 +56,8 @@ def contacts_staff(db, client, django_user_model):
 
 
 def test_the_url_is_named_inside_the_admin():
-    """The page is "admin:contacts_table", beside the contacts' own admin URLs."""
-    assert reverse("admin:contacts_table") == TABLE_URL
+    """The page is "admin:contacts_contact_table", beside the contacts' own admin URLs."""
+    assert reverse("admin:contacts_contact_table") == TABLE_URL
 
 
 def test_staff_who_are_not_superusers_get_403_before_any_dynamodb_request(
@@ -95,7 +97,7 @@ def test_superuser_sees_the_tables_figures(admin_client, contacts_table, raw_cli
 
     assert response.status_code == 200
     content = response.content.decode()
-    assert tables.table_name() in content
+    assert CONTACTS.name in content
     assert cell(response, "status") == "ACTIVE"
     assert cell(response, "billing") == "On-demand (PAY_PER_REQUEST)"
     assert cell(response, "rcu") is None  # units mean nothing on demand
@@ -108,7 +110,7 @@ def test_superuser_sees_the_tables_figures(admin_client, contacts_table, raw_cli
 
 
 def test_a_provisioned_tables_units_are_shown_and_filled_in(admin_client, store):
-    tables.create_table(tables.Capacity(tables.PROVISIONED, 3, 4))
+    operations.create_table(CONTACTS, operations.Capacity(operations.PROVISIONED, 3, 4))
 
     response = admin_client.get(TABLE_URL)
 
@@ -145,7 +147,7 @@ def test_switch_to_provisioned_and_back(admin_client, contacts_table):
 
 @dynamodb_local_only
 def test_changing_provisioned_units_keeps_the_billing_mode(admin_client, store):
-    tables.create_table(tables.Capacity(tables.PROVISIONED, 5, 5))
+    operations.create_table(CONTACTS, operations.Capacity(operations.PROVISIONED, 5, 5))
 
     response = admin_client.post(TABLE_URL, provisioned(7, 6), follow=True)
 
@@ -191,7 +193,7 @@ def test_the_same_settings_again_change_nothing(admin_client, contacts_table):
 def test_bad_input_is_a_form_error_and_changes_nothing(
     admin_client, contacts_table, data, field, message
 ):
-    """The same rules as `update_table` (tables.Capacity), shown beside the field at fault."""
+    """The same rules as `update_table` (operations.Capacity), shown beside the field at fault."""
     response = admin_client.post(TABLE_URL, data)
 
     assert response.status_code == 200
@@ -216,22 +218,22 @@ def test_dynamodb_refusing_the_switch_is_shown_on_the_form(admin_client, contact
 def test_a_busy_table_is_a_clear_message(admin_client, contacts_table, monkeypatch):
     """A table still UPDATING refuses another switch: the reason shows on the form."""
 
-    def busy(capacity, wait=True):
-        raise TableInUse(f'Table "{tables.table_name()}" is busy: Table is being updated')
+    def busy(name, capacity, wait=True):
+        raise TableInUse(f'Table "{CONTACTS.name}" is busy: Table is being updated')
 
-    monkeypatch.setattr(tables, "update_table", busy)
+    monkeypatch.setattr(operations, "update_table", busy)
 
     response = admin_client.post(TABLE_URL, provisioned(5, 5))
 
     assert response.status_code == 200
-    assert errors(response) == [f'Table "{tables.table_name()}" is busy: Table is being updated']
+    assert errors(response) == [f'Table "{CONTACTS.name}" is busy: Table is being updated']
 
 
 def test_switching_too_often_is_a_clear_message(admin_client, contacts_table):
     """LimitExceededException (e.g. a second switch in a day) shows on the form with a hint."""
     table_description = {
         "Table": {
-            "TableName": tables.table_name(),
+            "TableName": CONTACTS.name,
             "TableStatus": "ACTIVE",
             "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}],
             "BillingModeSummary": {"BillingMode": "PAY_PER_REQUEST"},
@@ -239,7 +241,7 @@ def test_switching_too_often_is_a_clear_message(admin_client, contacts_table):
             "TableSizeBytes": 0,
         }
     }
-    with Stubber(dynamo.client()) as stub:
+    with Stubber(backend.client()) as stub:
         stub.add_response("describe_table", table_description)
         stub.add_client_error(
             "update_table",

@@ -17,8 +17,12 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from contacts import dynamo, tables, transfer
-from contacts.exceptions import InvalidRequest
+from contacts.models import CONTACTS
+from dynamodb_tables import backend
+from dynamodb_tables.backend import batches
+from dynamodb_tables.exceptions import InvalidRequest
+from dynamodb_tables.store import export, operations, scan
+from dynamodb_tables.values.rules import MAX_ITEM_BYTES
 
 LIST_URL = "/admin/contacts/contact/"
 EXPORT_URL = "/admin/contacts/contact/export/"
@@ -35,7 +39,7 @@ def run(*args, stdout=None, stderr=None):
 
 
 def put(raw_client, **attributes):
-    raw_client.put_item(TableName=tables.table_name(), Item=attributes)
+    raw_client.put_item(TableName=CONTACTS.name, Item=attributes)
 
 
 def put_many(raw_client, count, prefix="c"):
@@ -43,7 +47,7 @@ def put_many(raw_client, count, prefix="c"):
     for start in range(0, count, 25):
         raw_client.batch_write_item(
             RequestItems={
-                tables.table_name(): [
+                CONTACTS.name: [
                     {"PutRequest": {"Item": {"id": {"S": i}, "username": {"S": f"user {i}"}}}}
                     for i in ids[start : start + 25]
                 ]
@@ -54,7 +58,7 @@ def put_many(raw_client, count, prefix="c"):
 
 def scan_all(raw_client):
     """Return the table as {id: raw item}, read with the low-level client."""
-    items, params = {}, {"TableName": tables.table_name(), "ConsistentRead": True}
+    items, params = {}, {"TableName": CONTACTS.name, "ConsistentRead": True}
     while True:
         response = raw_client.scan(**params)
         items.update((item["id"]["S"], item) for item in response["Items"])
@@ -118,14 +122,14 @@ def test_export_writes_each_item_as_one_line_of_dynamodb_json(contacts_table, ra
     }
     assert exported["02"] == {"id": {"S": "02"}, "username": {"S": "Sham"}}
     assert "Exported 2 contact(s)" in err
-    assert tables.table_name() in err
+    assert CONTACTS.name in err
 
 
 def test_export_of_an_empty_table_is_empty(contacts_table):
     """No items: no JSON lines, and a CSV that is only its header."""
     assert run("export_contacts")[0] == ""
     out, _ = run("export_contacts", "--format", "csv")
-    assert out == transfer.CSV_BOM + "id,username,age,email,phone,other_attributes\r\n"
+    assert out == export.CSV_BOM + "id,username,age,email,phone,other_attributes\r\n"
 
 
 @on_dynamodb_local
@@ -135,7 +139,7 @@ def test_export_reads_page_after_page(contacts_table, raw_client, monkeypatch):
     for number in range(5):  # 1.5 MB: at least two Scan pages
         put(raw_client, id={"S": f"big{number}"}, blob={"S": big})
     scans = []
-    real_call = dynamo.call
+    real_call = backend.call
 
     def spy(operation, **params):
         response = real_call(operation, **params)
@@ -143,7 +147,7 @@ def test_export_reads_page_after_page(contacts_table, raw_client, monkeypatch):
             scans.append(len(response["Items"]))
         return response
 
-    monkeypatch.setattr(dynamo, "call", spy)
+    monkeypatch.setattr(backend, "call", spy)
 
     out, _ = run("export_contacts")
 
@@ -157,12 +161,12 @@ def test_export_reads_page_after_page(contacts_table, raw_client, monkeypatch):
 def test_export_reads_at_most_export_page_items_per_request(
     contacts_table, raw_client, monkeypatch
 ):
-    """Each Scan asks for at most EXPORT_PAGE_ITEMS items, so memory does not depend on
+    """Each Scan asks for at most scan.PAGE_ITEMS items, so memory does not depend on
     how many small items fit in DynamoDB's 1 MB page."""
     put_many(raw_client, 25)
-    monkeypatch.setattr(transfer, "EXPORT_PAGE_ITEMS", 10)
+    monkeypatch.setattr(scan, "PAGE_ITEMS", 10)
     pages = []
-    real_call = dynamo.call
+    real_call = backend.call
 
     def spy(operation, **params):
         response = real_call(operation, **params)
@@ -170,7 +174,7 @@ def test_export_reads_at_most_export_page_items_per_request(
             pages.append((params["Limit"], len(response["Items"])))
         return response
 
-    monkeypatch.setattr(dynamo, "call", spy)
+    monkeypatch.setattr(backend, "call", spy)
 
     out, _ = run("export_contacts")
 
@@ -207,7 +211,7 @@ def test_export_to_a_file(contacts_table, raw_client, tmp_path):
     out, _ = run("export_contacts", "-o", str(target))
 
     assert len(target.read_text(encoding="utf-8").splitlines()) == 3
-    assert f"Exported 3 contact(s) from \"{tables.table_name()}\"" in out
+    assert f"Exported 3 contact(s) from \"{CONTACTS.name}\"" in out
     assert str(target) in out
     assert [p.name for p in tmp_path.iterdir()] == ["contacts.jsonl"]
 
@@ -237,8 +241,8 @@ def test_csv_export_has_the_usual_columns_and_the_rest_as_json(contacts_table, r
 
     out, _ = run("export_contacts", "--format", "csv")
 
-    assert out.startswith(transfer.CSV_BOM)
-    rows = list(csv.DictReader(io.StringIO(out.removeprefix(transfer.CSV_BOM))))
+    assert out.startswith(export.CSV_BOM)
+    rows = list(csv.DictReader(io.StringIO(out.removeprefix(export.CSV_BOM))))
     assert [list(row) for row in rows[:1]] == [
         ["id", "username", "age", "email", "phone", "other_attributes"]
     ]
@@ -266,7 +270,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_shown_as_text(contacts_table
 
     out, _ = run("export_contacts", "--format", "csv")
 
-    row = next(csv.DictReader(io.StringIO(out.removeprefix(transfer.CSV_BOM))))
+    row = next(csv.DictReader(io.StringIO(out.removeprefix(export.CSV_BOM))))
     assert row["username"] == "'=HYPERLINK(\"http://x\",\"y\")"
     assert row["phone"] == "'+44 20 7946 0958"
     assert row["email"] == "-12"
@@ -280,7 +284,7 @@ def test_csv_columns_option(contacts_table, raw_client):
 
     out, _ = run("export_contacts", "--format", "csv", "--columns", "city")
 
-    rows = list(csv.reader(io.StringIO(out.removeprefix(transfer.CSV_BOM))))
+    rows = list(csv.reader(io.StringIO(out.removeprefix(export.CSV_BOM))))
     assert rows == [["id", "city", "other_attributes"], ["01", "Pune", '{"username": "Raju"}']]
     with pytest.raises(CommandError, match="named twice"):
         run("export_contacts", "--format", "csv", "--columns", "city,city")
@@ -333,8 +337,8 @@ def test_importing_an_export_reproduces_the_table_exactly(
     export = tmp_path / "contacts.jsonl"
     run("export_contacts", "-o", str(export), "--segments", "3")
 
-    tables.delete_table()
-    tables.create_table(tables.Capacity())
+    operations.delete_table(CONTACTS.name)
+    operations.create_table(CONTACTS, operations.Capacity())
     out, _ = run("import_contacts", str(export))
 
     assert canonical_table(scan_all(raw_client)) == before
@@ -345,14 +349,14 @@ def test_import_writes_batches_of_25(contacts_table, raw_client, tmp_path, monke
     """BatchWriteItem gets at most 25 items per request: 60 records make 25 + 25 + 10."""
     path = write_lines(tmp_path / "in.jsonl", *(record(f"i{n:02d}") for n in range(60)))
     batches = []
-    real_call = dynamo.call
+    real_call = backend.call
 
     def spy(operation, **params):
         if operation == "batch_write_item":
             batches.append(sum(len(requests) for requests in params["RequestItems"].values()))
         return real_call(operation, **params)
 
-    monkeypatch.setattr(dynamo, "call", spy)
+    monkeypatch.setattr(backend, "call", spy)
 
     run("import_contacts", path, "--overwrite")
 
@@ -364,21 +368,21 @@ def test_import_writes_batches_of_25(contacts_table, raw_client, tmp_path, monke
 def test_unprocessed_items_are_sent_again(contacts_table, raw_client, tmp_path, monkeypatch):
     """Items DynamoDB leaves in UnprocessedItems are resent until none is left."""
     path = write_lines(tmp_path / "in.jsonl", *(record(f"u{n}") for n in range(5)))
-    real_call = dynamo.call
+    real_call = backend.call
     sent = []
 
     def throttled_once(operation, **params):
         if operation != "batch_write_item":
             return real_call(operation, **params)
-        requests = params["RequestItems"][tables.table_name()]
+        requests = params["RequestItems"][CONTACTS.name]
         sent.append(len(requests))
         if len(sent) == 1:  # the first time, DynamoDB takes only the first two
-            real_call(operation, RequestItems={tables.table_name(): requests[:2]})
-            return {"UnprocessedItems": {tables.table_name(): requests[2:]}}
+            real_call(operation, RequestItems={CONTACTS.name: requests[:2]})
+            return {"UnprocessedItems": {CONTACTS.name: requests[2:]}}
         return real_call(operation, **params)
 
-    monkeypatch.setattr(dynamo, "call", throttled_once)
-    monkeypatch.setattr(dynamo, "BATCH_FIRST_PAUSE", 0)
+    monkeypatch.setattr(backend, "call", throttled_once)
+    monkeypatch.setattr(batches, "BATCH_FIRST_PAUSE", 0)
 
     run("import_contacts", path)
 
@@ -393,17 +397,17 @@ def test_a_batch_dynamodb_refuses_names_its_lines_and_what_was_written(
     """Should DynamoDB refuse a batch the checks let through, the error names the batch's
     lines and says how many items other batches wrote."""
     path = write_lines(tmp_path / "in.jsonl", *(record(f"r{n:02d}") for n in range(1, 31)))
-    real_call = dynamo.call
+    real_call = backend.call
 
     def refuse_r29(operation, **params):
         if operation == "batch_write_item" and any(
             request["PutRequest"]["Item"]["id"]["S"] == "r29"
-            for request in params["RequestItems"][tables.table_name()]
+            for request in params["RequestItems"][CONTACTS.name]
         ):
             raise InvalidRequest("DynamoDB rejected the request: something odd")
         return real_call(operation, **params)
 
-    monkeypatch.setattr(dynamo, "call", refuse_r29)
+    monkeypatch.setattr(backend, "call", refuse_r29)
 
     with pytest.raises(CommandError) as raised:
         run("import_contacts", path)
@@ -598,7 +602,7 @@ def test_deep_nesting_and_bad_utf8_are_named_too(contacts_table, tmp_path):
 def test_the_size_limit_is_counted_as_dynamodb_counts_it(contacts_table, raw_client, tmp_path):
     """An item of exactly 409,600 bytes (names plus values) imports; one byte more is
     refused by DynamoDB Local itself, and by the import at its line, before writing."""
-    exact = "x" * (transfer.MAX_ITEM_BYTES - len("id") - len("a") - len("big"))
+    exact = "x" * (MAX_ITEM_BYTES - len("id") - len("a") - len("big"))
     path = write_lines(tmp_path / "in.jsonl", record("a", big={"S": exact}))
 
     run("import_contacts", path)
@@ -663,8 +667,8 @@ def viewer_client(db, client, django_user_model):
 
 def csv_rows(response):
     body = b"".join(response.streaming_content).decode("utf-8")
-    assert body.startswith(transfer.CSV_BOM)
-    return list(csv.reader(io.StringIO(body.removeprefix(transfer.CSV_BOM))))
+    assert body.startswith(export.CSV_BOM)
+    return list(csv.reader(io.StringIO(body.removeprefix(export.CSV_BOM))))
 
 
 def test_export_all_streams_the_whole_table_as_csv(admin_client, contacts_table, raw_client):
@@ -681,7 +685,7 @@ def test_export_all_streams_the_whole_table_as_csv(admin_client, contacts_table,
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="contacts-{tables.table_name()}.csv"'
+        f'attachment; filename="contacts-{CONTACTS.name}.csv"'
     )
     rows = csv_rows(response)
     assert rows[0] == ["id", "username", "age", "email", "phone", "other_attributes"]

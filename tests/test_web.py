@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import Client
 
-from contacts import tables
+from contacts.models import CONTACTS
 
 # --- Redirects and the admin --------------------------------------------------
 
@@ -58,7 +58,7 @@ def test_healthz_ok_with_the_table(db, client, contacts_table):
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"status": "ok", "table": tables.table_name()}
+    assert response.json() == {"status": "ok", "table": CONTACTS.name}
     # Health checks must never be served from a cache.
     assert "no-cache" in response["Cache-Control"]
 
@@ -82,7 +82,7 @@ def test_healthz_without_the_table_is_503(db, client, store):
     body = response.json()
     assert body["status"] == "unavailable"
     assert "create_table" in body["problems"]["dynamodb"]
-    assert tables.table_name() in body["problems"]["dynamodb"]
+    assert CONTACTS.name in body["problems"]["dynamodb"]
     assert "database" not in body["problems"]
 
 

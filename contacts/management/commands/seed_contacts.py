@@ -1,8 +1,8 @@
 from decimal import Decimal
 
-from contacts.exceptions import ContactAlreadyExists
-from contacts.management.base import StoreCommand
-from contacts.manager import contacts
+from contacts.models import contacts
+from dynamodb_tables.exceptions import ItemAlreadyExists
+from dynamodb_tables.management.base import StoreCommand
 
 # The two items the tutorial creates in the DynamoDB console.
 TUTORIAL_CONTACTS = (
@@ -14,12 +14,15 @@ TUTORIAL_CONTACTS = (
 class Command(StoreCommand):
     help = "Add the tutorial's two contacts (01 Raju; 02 Sham, age 30). Never overwrites."
 
+    def add_arguments(self, parser):
+        pass  # always the contacts table
+
     def handle(self, **options):
         added = 0
         for item in TUTORIAL_CONTACTS:
             try:
                 contacts.create(item)
-            except ContactAlreadyExists as exists:
+            except ItemAlreadyExists as exists:
                 self.stdout.write(f"{exists} Left as it is.")
                 continue
             added += 1

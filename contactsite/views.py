@@ -1,0 +1,47 @@
+"""Views that are not admin pages: /healthz and the 403 page."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.core.cache import caches
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from contacts.models import CONTACTS
+from dynamodb_tables.exceptions import StoreError
+from dynamodb_tables.store.operations import check_table
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """Report whether DynamoDB's table, the auth database and the login-attempts table serve."""
+    problems = {}
+    try:
+        check_table(CONTACTS.name)
+    except StoreError as error:
+        problems["dynamodb"] = str(error)
+    try:
+        connection.ensure_connection()
+    except DatabaseError as error:
+        problems["database"] = f"The auth database is unreachable: {error.__class__.__name__}."
+    else:
+        try:
+            caches[settings.LOGIN_ATTEMPTS_CACHE].get("healthz")
+        except DatabaseError as error:
+            problems["login_attempts"] = (
+                f"The login-attempts table cannot be used ({error.__class__.__name__}), so "
+                "nobody can log in: run `python manage.py createcachetable`."
+            )
+    if problems:
+        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
+    return JsonResponse({"status": "ok", "table": CONTACTS.name})
+
+
+def permission_denied(request, exception=None):
+    """Answer 403 in the admin's look: header, user links and sidebar as on any admin page."""
+    context = admin.site.each_context(request) if hasattr(request, "user") else {}
+    context["title"] = "Permission denied"
+    return TemplateResponse(request, "403.html", context, status=403)

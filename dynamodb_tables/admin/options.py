@@ -1,0 +1,265 @@
+"""DynamoModelAdmin: a DynamoDB table in the Django admin, declared the admin way.
+
+    @admin.register(Order)
+    class OrderAdmin(DynamoModelAdmin):
+        table = ORDERS                     # a Table: name, key schema, indexes
+        form = OrderForm                   # an ItemForm of the declared fields
+        list_display = ("customer", "order", "total")
+        search_fields = ("customer",)
+
+The admin's ModelAdmin is kept for what it does well (permissions, messages
+in its voice, the log, templates, actions) and its queryset-based views are
+replaced by views that go through the table's ItemManager. The model is an
+unmanaged handle (see `dynamodb_tables.models.DynamoItem`): the ORM never
+sees an item, and `get_queryset` refuses on purpose.
+"""
+
+from functools import update_wrapper
+from urllib.parse import urlencode
+
+from django.contrib import admin
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, register_converter, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+
+from ..store import ItemManager, operations
+from . import changelist, table_page
+from .actions import ActionViews, export_selected_csv
+from .checks import DynamoModelAdminChecks
+from .converters import ObjectIdConverter
+from .editing import EditingViews
+from .errors import store_errors
+from .forms import ItemActionForm, ItemForm
+
+register_converter(ObjectIdConverter, "dynamodb_object_id")
+
+
+def url_patterns(view, start, prefix):
+    """Return the URL patterns of a DynamoModelAdmin's pages under `start`.
+
+    `view(name)` returns the view for one of its methods (changelist_view, ...).
+    """
+    item = f"{start}<dynamodb_object_id:object_id>/"
+    return [
+        path(start, view("changelist_view"), name=f"{prefix}_changelist"),
+        path(f"{start}add/", view("add_view"), name=f"{prefix}_add"),
+        path(f"{start}export/", view("export_view"), name=f"{prefix}_export"),
+        # Before "<id>/": an item with object id "table" keeps its change/ and delete/ URLs.
+        path(f"{start}table/", view("table_view"), name=f"{prefix}_table"),
+        path(f"{item}history/", view("history_view"), name=f"{prefix}_history"),
+        path(f"{item}delete/", view("delete_view"), name=f"{prefix}_delete"),
+        path(f"{item}change/", view("change_view"), name=f"{prefix}_change"),
+        path(item, view("object_redirect")),
+    ]
+
+
+class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
+    """A ModelAdmin whose objects are the items of one DynamoDB table."""
+
+    # The Table (dynamodb_tables.store.Table) this admin shows.
+    table = None
+    # An ItemForm subclass: the declared fields, shown above the other
+    # attributes' rows; the key's fields are added from the table.
+    form = ItemForm
+    # Listed attributes; the first links to the item. Default: the key.
+    list_display = ()
+    # Attributes a search looks in (contains(), case-sensitive, bounded Scan).
+    search_fields = ()
+    list_per_page = 25
+    # An attribute whose non-blank text names an item in titles and messages
+    # (a customer's name, say); otherwise the item's key.
+    label_field = None
+    action_form = ItemActionForm
+    # Beside the site's "delete_selected", which response_action routes to delete_selected.
+    actions = [export_selected_csv]
+    view_on_site = False
+    checks_class = DynamoModelAdminChecks
+    change_list_template = "admin/dynamodb_tables/change_list.html"
+    change_form_template = "admin/dynamodb_tables/change_form.html"
+    delete_confirmation_template = "admin/dynamodb_tables/delete_confirmation.html"
+    object_history_template = "admin/dynamodb_tables/object_history.html"
+    # A declared table has its own model; the tables browser sets this.
+    table_is_browsed = False
+
+    @cached_property
+    def items(self):
+        """The ItemManager of this admin's table."""
+        return ItemManager(self.table)
+
+    def get_queryset(self, request):
+        raise NotImplementedError(
+            f"{self.opts.verbose_name_plural} live in DynamoDB: use {type(self).__name__}.items."
+        )
+
+    def get_list_display(self, request=None):
+        return tuple(self.list_display) or self.table.key_names
+
+    # --- URLs --------------------------------------------------------------------
+
+    @property
+    def url_prefix(self):
+        """The start of this admin's URL names: admin:<prefix>_changelist, ..._change."""
+        return f"{self.opts.app_label}_{self.opts.model_name}"
+
+    def url_args(self):
+        """Return the URL arguments before an object id (the browser's table name)."""
+        return ()
+
+    def url(self, view, object_id=None):
+        """Return the URL of one of this admin's views, for an item's object id if given."""
+        args = self.url_args() + (() if object_id is None else (quote(object_id),))
+        return reverse(f"admin:{self.url_prefix}_{view}", args=args,
+                       current_app=self.admin_site.name)
+
+    def get_urls(self):
+        """Return the admin's URL shapes, matching any object id."""
+
+        def wrap(view):
+            return update_wrapper(self.admin_site.admin_view(view), view)
+
+        return url_patterns(lambda name: wrap(getattr(self, name)), "", self.url_prefix)
+
+    def object_redirect(self, request, object_id, **kwargs):
+        """Send <object id>/ to its change page, as the admin does."""
+        return HttpResponseRedirect(self.url("change", unquote(object_id)))
+
+    # --- Items as the admin's objects ------------------------------------------
+
+    def key_of(self, item):
+        return {name: item[name] for name in self.table.key_names}
+
+    def log_object_id(self, key):
+        """Return what the admin's log calls the item (LogEntry.object_id)."""
+        return self.table.object_id(key)
+
+    def item_label(self, item):
+        """Return what titles and messages call the item: its label field, or its object id."""
+        value = item.get(self.label_field) if self.label_field else None
+        if isinstance(value, str) and value.strip():
+            return value
+        return self.table.object_id(self.key_of(item))
+
+    def to_object(self, item):
+        """Return the model instance standing for an item (in titles, messages and the log)."""
+        key = self.key_of(item)
+        obj = self.model(pk=self.log_object_id(key), label=self.item_label(item))
+        obj.object_id = self.table.object_id(key)
+        return obj
+
+    def key_from_url(self, object_id):
+        """Return the key that an object id in a URL (quoted the admin's way) stands for."""
+        return self.table.key_from_object_id(unquote(object_id))
+
+    def get_object(self, request, object_id, from_field=None):
+        """Return the item's handle; ItemNotFound becomes the 404 page."""
+        return self.to_object(self.items.get(self.key_from_url(object_id)))
+
+    # --- What every page shows -------------------------------------------------------
+
+    @property
+    def table_name(self):
+        return self.table.name
+
+    def breadcrumbs(self, request, *trail):
+        """Return the breadcrumbs (label, URL or None): the app, the list, then `trail`."""
+        app = (self.opts.app_config.verbose_name,
+               reverse("admin:app_list", kwargs={"app_label": self.opts.app_label},
+                       current_app=self.admin_site.name))
+        listed = (self.opts.verbose_name_plural.capitalize(),
+                  self.url("changelist") if self.has_view_or_change_permission(request) else None)
+        return [app, listed, *trail]
+
+    def page_context(self, request, *trail):
+        """Return what every page of this admin shows: opts, URLs and breadcrumbs."""
+        return {
+            "opts": self.opts,
+            "table_name": self.table_name,
+            "changelist_url": self.url("changelist"),
+            "crumbs": self.breadcrumbs(request, *trail),
+        }
+
+    def row_filters(self, query, page):
+        """Return the `_changelist_filters` a row's link keeps, as get_preserved_filters does.
+
+        The search and page size as they are, and the page's own start
+        without its "Previous" trail: back from the item, the list opens at
+        this page, with "First" and "Next" (the trail would repeat a long
+        cursor in every row's link).
+        """
+        if not self.preserve_filters:
+            return ""
+        filters = query.querystring(cursor=page.start_cursor or "")[1:]
+        return urlencode({"_changelist_filters": filters}) if filters else ""
+
+    def get_preserved_filters(self, request):
+        """Return the preserved filters querystring (as the admin does, by URL name)."""
+        match = request.resolver_match
+        if not (self.preserve_filters and match):
+            return ""
+        if match.url_name == f"{self.url_prefix}_changelist":
+            preserved = request.GET.urlencode()
+        else:
+            preserved = request.GET.get("_changelist_filters")
+        return urlencode({"_changelist_filters": preserved}) if preserved else ""
+
+    # --- The change list ------------------------------------------------------------
+
+    @store_errors
+    def changelist_view(self, request, extra_context=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            return self.response_action(request, queryset=None)
+        query = changelist.ListQuery.from_querydict(request.GET, self.list_per_page)
+        search_fields = self.get_search_fields(request)
+        page = self.items.page(cursor=query.cursor or None, limit=query.per_page,
+                               search=query.search, search_fields=search_fields)
+        choices = self._action_choices(request)
+        filters = self.row_filters(query, page)
+
+        def change_url(object_id):
+            url = self.url("change", object_id)
+            return f"{url}?{filters}" if filters else url
+
+        list_display = self.get_list_display(request)
+        context = {
+            **self.admin_site.each_context(request),
+            **self.page_context(request),
+            "title": _("Select %s to change") % self.opts.verbose_name
+            if self.has_change_permission(request)
+            else _("Select %s to view") % self.opts.verbose_name,
+            "subtitle": None,
+            "page": page,
+            "query": query,
+            "result_headers": changelist.result_headers(list_display),
+            "results": changelist.result_rows(
+                page, self.table, list_display, change_url, with_checkbox=bool(choices)),
+            **changelist.paging_links(query, page),
+            "search_var": changelist.SEARCH_VAR,
+            "page_size_var": changelist.PAGE_SIZE_VAR,
+            "search_fields": search_fields,
+            "approximate_count": operations.approximate_item_count(self.table_name),
+            "action_menu": changelist.action_menu(choices) if choices else None,
+            "actions_on_top": True,
+            "actions_on_bottom": False,
+            "selection_note": _("0 of %(cnt)s selected") % {"cnt": len(page)},
+            "has_add_permission": self.has_add_permission(request),
+            "add_url": self.url("add"),
+            "export_url": self.url("export"),
+            "table_url": self.url("table") if request.user.is_superuser else None,
+            "media": changelist.rendered_media(type(self), self.media),
+            **(extra_context or {}),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.change_list_template, context)
+
+    # --- The table page ---------------------------------------------------------------
+
+    @store_errors
+    def table_view(self, request):
+        """Show the table's figures and its capacity switch (superusers only)."""
+        return table_page.table_view(self, request)

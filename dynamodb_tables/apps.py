@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DynamoDBTablesConfig(AppConfig):
+    name = "dynamodb_tables"
+    verbose_name = "DynamoDB tables"

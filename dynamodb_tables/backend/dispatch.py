@@ -1,0 +1,99 @@
+"""The DynamoDB client (created lazily, one per thread) and the one dispatch call.
+
+django-storages' pattern: boto3 sessions and clients are not thread-safe, so
+each thread gets its own, built on first use (tests can start moto or
+DynamoDB Local first) and rebuilt when `settings.DYNAMODB` changes.
+"""
+
+import threading
+import time
+
+import boto3
+from botocore.config import Config
+from django.conf import settings
+from django.core.signals import setting_changed
+
+from . import metering
+from .errors import translated
+
+_local = threading.local()
+# Bumped when settings.DYNAMODB changes (tests, mostly); each thread compares
+# its client's generation with this one and rebuilds a stale client.
+_generation = 0
+
+
+def client():
+    """Return this thread's DynamoDB client, creating it on first use."""
+    if getattr(_local, "generation", None) != _generation:
+        _local.client = translated(_new_client)
+        _local.generation = _generation
+    return _local.client
+
+
+def _new_client():
+    options = settings.DYNAMODB
+    config = Config(
+        # total_max_attempts counts the first try too; botocore's max_attempts
+        # would not, sending one request more than AWS_MAX_ATTEMPTS says.
+        retries={"mode": "standard", "total_max_attempts": options["MAX_ATTEMPTS"]},
+        connect_timeout=options["CONNECT_TIMEOUT"],
+        read_timeout=options["READ_TIMEOUT"],
+    )
+    # A session per client: boto3's default session is shared and not thread-safe.
+    return boto3.session.Session().client(
+        "dynamodb",
+        region_name=options["REGION"],
+        endpoint_url=options["ENDPOINT_URL"],
+        config=config,
+    )
+
+
+def reset():
+    """Forget every thread's client so the next call builds one from current settings."""
+    global _generation
+    _generation += 1
+
+
+def _reset_on_setting_change(*, setting, **kwargs):
+    if setting == "DYNAMODB":
+        reset()
+
+
+setting_changed.connect(_reset_on_setting_change)
+
+
+def call(operation, **params):
+    """Send one DynamoDB request (e.g. call("get_item", ...)) and return its response.
+
+    Operations that can report the capacity they consume are asked to (unless
+    the caller chose otherwise), and every request, failed ones included, is
+    timed and handed to `metering`, which shows staff what a page cost.
+    """
+    if operation in metering.CAPACITY_OPERATIONS:
+        params.setdefault("ReturnConsumedCapacity", "TOTAL")
+    send = getattr(client(), operation)
+    started = time.perf_counter()
+    try:
+        response = translated(lambda: send(**params), params.get("TableName"))
+    except Exception:
+        metering.record(operation, time.perf_counter() - started, failed=True)
+        raise
+    metering.record(operation, time.perf_counter() - started, response.get("ConsumedCapacity"))
+    return response
+
+
+def wait_for_table(table, exists=True):
+    """Block until the table is ACTIVE (or gone, with exists=False); minutes at most."""
+    waiter = client().get_waiter("table_exists" if exists else "table_not_exists")
+    translated(
+        lambda: waiter.wait(TableName=table, WaiterConfig={"Delay": 2, "MaxAttempts": 150}),
+        table,
+    )
+
+
+def endpoint_description():
+    """Return where requests go, for messages: the endpoint URL or the AWS region."""
+    options = settings.DYNAMODB
+    if options["ENDPOINT_URL"]:
+        return options["ENDPOINT_URL"]
+    return f"AWS region {options['REGION'] or '(from the AWS configuration)'}"

@@ -1,0 +1,130 @@
+"""Every botocore error, translated into `dynamodb_tables.exceptions` at the boundary."""
+
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    CredentialRetrievalError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    ParamValidationError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+    WaiterError,
+)
+from django.conf import settings
+
+from ..exceptions import (
+    ConditionFailed,
+    InvalidRequest,
+    StoreError,
+    StoreMisconfigured,
+    StoreUnavailable,
+    TableInUse,
+    TableMissing,
+)
+from .serialization import from_attributes
+
+_THROTTLING = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+}
+_SERVER_TROUBLE = {"InternalServerError", "ServiceUnavailable", "InternalFailure"}
+_BAD_CREDENTIALS = {
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "ExpiredTokenException",
+    "InvalidClientTokenId",
+    "MissingAuthenticationToken",
+}
+
+
+def _where():
+    # Imported late: dispatch imports this module.
+    from .dispatch import endpoint_description
+
+    return endpoint_description()
+
+
+def translated(action, table=None):
+    """Return action(), with any driver error raised as one of the store's own."""
+    try:
+        return action()
+    except ClientError as error:
+        raise _from_client_error(error, table) from error
+    except WaiterError as error:
+        raise StoreUnavailable(
+            f'Gave up waiting for table "{table}" to settle: {error}'
+        ) from error
+    except (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError) as error:
+        raise StoreUnavailable(
+            f"Cannot reach DynamoDB at {_where()}: {error}. "
+            "Is DynamoDB running (`make run` and `docker compose up` start "
+            "DynamoDB Local), and is AWS_ENDPOINT_URL_DYNAMODB right?"
+        ) from error
+    except ReadTimeoutError as error:
+        raise StoreUnavailable(
+            f"DynamoDB at {_where()} did not answer in time: {error}. "
+            "Try again shortly; if it keeps happening, raise DYNAMODB_READ_TIMEOUT."
+        ) from error
+    except (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError) as error:
+        raise StoreMisconfigured(
+            f"No usable AWS credentials ({error}). Set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY, or AWS_PROFILE, or run with an IAM role."
+        ) from error
+    except NoRegionError as error:
+        raise StoreMisconfigured(
+            "No AWS region is configured: set AWS_REGION (e.g. us-east-1)."
+        ) from error
+    except ParamValidationError as error:
+        raise InvalidRequest(f"Invalid DynamoDB request: {error}") from error
+    except BotoCoreError as error:
+        raise StoreError(f"DynamoDB request failed: {error}") from error
+
+
+def _from_client_error(error, table):
+    code = error.response.get("Error", {}).get("Code", "")
+    message = error.response.get("Error", {}).get("Message", "") or code
+    if code == "ConditionalCheckFailedException":
+        # Present when the request set ReturnValuesOnConditionCheckFailure.
+        found = error.response.get("Item")
+        return ConditionFailed(message, item=from_attributes(found) if found else None)
+    if code == "ResourceNotFoundException":
+        return TableMissing(table or "(none named)")
+    if code == "ResourceInUseException":
+        return TableInUse(f'Table "{table}" is busy: {message}')
+    if code == "ValidationException":
+        return InvalidRequest(f"DynamoDB rejected the request: {message}")
+    if code == "LimitExceededException":
+        # An account or table limit (e.g. capacity-mode switches per day): AWS's
+        # own text names which one, and retrying soon will not help.
+        return StoreUnavailable(f"DynamoDB refused ({code}): {message}")
+    if code in _THROTTLING:
+        return StoreUnavailable(
+            f"DynamoDB is throttling requests ({code}) even after retries "
+            f"(AWS_MAX_ATTEMPTS={settings.DYNAMODB['MAX_ATTEMPTS']}); try again shortly, or "
+            "raise the table's capacity (`python manage.py update_table`)."
+        )
+    if code in _SERVER_TROUBLE:
+        return StoreUnavailable(
+            f"DynamoDB is having trouble ({code}): {message}. Try again shortly."
+        )
+    if code in _BAD_CREDENTIALS:
+        # Only AWS's first sentence: a signature error goes on to quote the
+        # canonical request, which carries the session token when there is one.
+        first_sentence = message.split(". ", 1)[0].rstrip(".")[:200]
+        return StoreMisconfigured(
+            f"AWS rejected the credentials ({code}): {first_sentence}. Check "
+            "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the IAM role; DynamoDB "
+            "Local accepts only letters and digits in the access key id."
+        )
+    if code == "AccessDeniedException":
+        on_table = f' on table "{table}"' if table else ""
+        return StoreMisconfigured(
+            f"Access denied by AWS to dynamodb:{error.operation_name}: {message}. Grant "
+            f"these credentials the DynamoDB permissions README lists{on_table}."
+        )
+    return StoreError(f"DynamoDB error {code}: {message}")

@@ -1,0 +1,336 @@
+"""Importing an export file (JSON Lines of DynamoDB JSON) into a table.
+
+A file is read twice: the first pass checks every line (and, by default,
+that no key exists yet), the second writes with BatchWriteItem, 25 items per
+request, so a bad line is reported before anything is written. Values are
+read by `values.typed`, the DynamoDB JSON reader the attribute editor uses
+too, and sized by `values.rules`.
+"""
+
+import base64
+import binascii
+import contextvars
+import json
+import threading
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from .. import backend
+from ..exceptions import InvalidItem, InvalidRequest
+from ..values import typed
+from ..values.rules import MAX_DEPTH, MAX_ITEM_BYTES, Refused, clip, item_size
+from .export import CSV_BOM
+
+# Keys checked per BatchGetItem (its maximum), and records per writing task.
+CHUNK_SIZE = 100
+# Import sends this many chunks of records at once (see Importer.write).
+WRITE_THREADS = 4
+
+OVERWRITE, SKIP_EXISTING, REFUSE_EXISTING = "overwrite", "skip", "refuse"
+
+
+class BadRecord(InvalidRequest):
+    """A line of an import file is not an item DynamoDB would store; names the line."""
+
+    def __init__(self, line_number, problem):
+        self.line_number = line_number
+        self.problem = problem
+        super().__init__(f"line {line_number}: {problem}")
+
+
+class _Problem(Exception):
+    """What is wrong with a record, before its line number is known."""
+
+
+def _no_repeated_names(pairs):
+    # json.loads would keep the last of two equal names without a word.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        names = [name for name, _ in pairs]
+        repeated = next(name for name in names if names.count(name) > 1)
+        raise _Problem(f"the name “{clip(repeated)}” appears twice in one object")
+    return result
+
+
+def _refuse_constant(name):
+    raise _Problem(f"{name} is not valid JSON")
+
+
+# One decoder for every line: json.loads(text, hook=...) would build one per call.
+_DECODER = json.JSONDecoder(object_pairs_hook=_no_repeated_names, parse_constant=_refuse_constant)
+
+
+def parse_record(text, line_number, table):
+    """Return (key, size in bytes) of one line holding an item of `table` that DynamoDB
+    would store.
+
+    Accepts the export's lines and, for convenience, DynamoDB's export-to-S3
+    lines, which wrap the item as {"Item": {...}}.
+    """
+    try:
+        try:
+            record = _DECODER.decode(text)
+        except json.JSONDecodeError as error:
+            raise _Problem(f"malformed JSON ({error.msg} at column {error.colno})") from None
+        except RecursionError:
+            raise _Problem(
+                f"nested deeper than {MAX_DEPTH} levels (DynamoDB's limit for Lists and Maps)"
+            ) from None
+        if not isinstance(record, dict):
+            raise _Problem(f"expected an item (a JSON object), not {_json_kind(record)}")
+        record = _unwrapped(record, table)
+        return _checked(record, table)
+    except _Problem as problem:
+        raise BadRecord(line_number, str(problem)) from None
+
+
+def _unwrapped(record, table):
+    partition = table.partition_key.name
+    if partition not in record and set(record) == {"Item"} and isinstance(record["Item"], dict):
+        return record["Item"]
+    return record
+
+
+def _json_kind(value):
+    return {list: "an array", str: "a string", bool: "true or false", type(None): "null"}.get(
+        type(value), "a number"
+    )
+
+
+def _checked(record, table):
+    """Return (key, size) of a record whose every value DynamoDB would store in `table`."""
+    for attribute in table.key_attributes:
+        if attribute.name not in record:
+            raise _Problem(f"the item has no “{attribute.name}” attribute")
+        value = record[attribute.name]
+        if not isinstance(value, dict) or set(value) != {attribute.type}:
+            written = typed.WRITTEN[attribute.type]
+            raise _Problem(
+                f"“{attribute.name}” must be {_KEY_WORDS[attribute.type]}, written "
+                f"{written}, not {typed.short(value)}"
+            )
+    try:
+        item = typed.read_item(record)
+    except typed.BadValue as error:
+        if error.path == "item":
+            raise _Problem(error.problem) from None
+        raise _Problem(f"attribute “{typed.shown_path(error.path)}”: {error.problem}") from None
+    except Refused as problem:
+        raise _Problem(str(problem)) from None
+    try:
+        key = table.key_of(item)
+    except InvalidItem as error:
+        raise _Problem(str(error).rstrip(".")) from None
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        raise _Problem(
+            f"item “{clip(table.object_id(key))}” is {size:,} bytes; DynamoDB stores at most "
+            f"{MAX_ITEM_BYTES:,} (400 KB)"
+        )
+    return key, size
+
+
+_KEY_WORDS = {"S": "a string", "N": "a number", "B": "binary data"}
+
+
+@dataclass
+class ImportSummary:
+    """What an import did. With --overwrite, `written` counts items new or replaced."""
+
+    read: int = 0
+    created: int = 0
+    written: int = 0
+    skipped: int = 0
+
+
+class ExistingKeys(InvalidRequest):
+    """Keys of the file exist in the table, and the import was told neither to skip nor
+    to overwrite them."""
+
+
+class Importer:
+    """Check, then write, the records of an export file (an iterable of lines, twice)."""
+
+    def __init__(self, manager, mode=REFUSE_EXISTING, progress=None, workers=WRITE_THREADS):
+        if mode not in (OVERWRITE, SKIP_EXISTING, REFUSE_EXISTING):
+            raise InvalidRequest(f"Unknown import mode {mode!r}.")
+        self.manager = manager
+        self.table = manager.table
+        self.mode = mode
+        self.workers = workers
+        # Items stored so far, counted by the writing threads as they go.
+        self._stored = 0
+        self._stored_lock = threading.Lock()
+        # progress(done, total): called as records are checked (total None) and
+        # written, for a progress bar on a terminal.
+        self.progress = progress
+        self.summary = ImportSummary()
+
+    def check(self, lines):
+        """Check every line; return the number of records. Writes nothing.
+
+        Raises BadRecord for the first bad line, a key found twice, or (by
+        default) ExistingKeys when keys of the file are in the table already.
+        """
+        first_seen = {}  # key -> line: memory grows with the keys, not the items
+        pending, existing = [], []
+        for line_number, text in records(lines):
+            key, _size = parse_record(text, line_number, self.table)
+            if self.progress and line_number % CHUNK_SIZE == 0:
+                self.progress(len(first_seen), None)
+            earlier = first_seen.setdefault(self._identity(key), line_number)
+            if earlier != line_number:
+                raise BadRecord(
+                    line_number, f"{self.table.key_label(key)} is on line {earlier} already"
+                )
+            if self.mode == REFUSE_EXISTING:
+                pending.append((key, line_number))
+                if len(pending) == CHUNK_SIZE:
+                    existing.extend(self._existing(pending))
+                    pending = []
+        if pending:
+            existing.extend(self._existing(pending))
+        if existing:
+            shown = ", ".join(
+                f"“{clip(self.table.object_id(key))}” (line {line})" for key, line in existing[:5]
+            )
+            more = f" and {len(existing) - 5:,} more" if len(existing) > 5 else ""
+            # "id(s)" for a table keyed by id alone, else "key(s)".
+            word = self.table.key_names[0] if len(self.table.key_names) == 1 else "key"
+            raise ExistingKeys(
+                f"{len(existing):,} {word}(s) of the file exist in table \"{self.table.name}\" "
+                f"already: {shown}{more}. Nothing was written. Use --skip-existing to leave "
+                "them as they are, or --overwrite to replace them."
+            )
+        return len(first_seen)
+
+    def _identity(self, key):
+        return tuple(key[name] for name in self.table.key_names)
+
+    def write(self, lines, total=None):
+        """Write every record (check() first); return the ImportSummary.
+
+        Chunks of records go to a few threads at once: DynamoDB serves
+        concurrent requests side by side, and a single thread would leave it
+        idle during every round trip. At most two chunks per thread wait in
+        line, so memory stays bounded. Each thread runs in a copy of this
+        context, so a metering recording around the import counts it all.
+        """
+        pending = set()
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="import") as pool:
+
+            def submit(chunk):
+                context = contextvars.copy_context()
+                pending.add(pool.submit(context.run, self._write_chunk, chunk))
+
+            try:
+                chunk = []
+                for line_number, text in records(lines):
+                    chunk.append((line_number, self._checked_record(text, line_number)))
+                    if len(chunk) == CHUNK_SIZE:
+                        submit(chunk)
+                        chunk = []
+                    if len(pending) >= 2 * self.workers:
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                        self._collect(done, total)
+                if chunk:
+                    submit(chunk)
+                done, pending = wait(pending)
+                self._collect(done, total)
+            finally:
+                for future in pending:
+                    future.cancel()
+        return self.summary
+
+    def _collect(self, futures, total):
+        for future in futures:
+            try:
+                read, stored, skipped = future.result()
+            except InvalidRequest as error:
+                raise InvalidRequest(
+                    f"{error} Other batches ({self._stored:,} items) were written: fix the "
+                    "line and import again with --skip-existing to add the rest."
+                ) from error
+            self.summary.read += read
+            self.summary.skipped += skipped
+            if self.mode == OVERWRITE:
+                self.summary.written += stored
+            else:
+                self.summary.created += stored
+        if self.progress:
+            self.progress(self.summary.read, total)
+
+    def _write_chunk(self, chunk):
+        """Write up to CHUNK_SIZE records; return (read, stored, skipped)."""
+        read = len(chunk)
+        if self.mode == SKIP_EXISTING:
+            keys = [(self._raw_key(record), n) for n, record in chunk]
+            present = {self._identity(key) for key, _ in self._existing(keys)}
+            chunk = [(n, r) for n, r in chunk if self._identity(self._raw_key(r)) not in present]
+        for start in range(0, len(chunk), 25):
+            self._write_batch(chunk[start : start + 25])
+        return read, len(chunk), read - len(chunk)
+
+    def _raw_key(self, record):
+        return backend.from_attributes({name: record[name] for name in self.table.key_names})
+
+    def _write_batch(self, batch):
+        try:
+            self.manager.batch_write({"PutRequest": {"Item": record}} for _, record in batch)
+            with self._stored_lock:
+                self._stored += len(batch)
+        except InvalidRequest as error:
+            first, last = batch[0][0], batch[-1][0]
+            lines = f"line {first}" if first == last else f"lines {first}–{last}"
+            raise InvalidRequest(
+                f"{lines}: DynamoDB refused this batch of items ({error})."
+            ) from error
+
+    def _existing(self, wanted):
+        """Return the (key, line) pairs of `wanted` whose keys are in the table."""
+        lines = {self._identity(key): line for key, line in wanted}
+        found = self.manager.get_many(
+            [key for key, _ in wanted], attributes=self.table.key_names
+        )
+        pairs = [(self.table.key_of(item), lines[self._identity(item)]) for item in found]
+        return sorted(pairs, key=lambda pair: pair[1])
+
+    def _checked_record(self, text, line_number):
+        """Return the item of a line that check() accepted, ready for the client.
+
+        The second pass skips the checks (json's fast decoder, no size
+        counting) and only turns base64 back into bytes; should the file have
+        changed since the first pass, DynamoDB's own refusal still names the lines.
+        """
+        try:
+            record = _unwrapped(json.loads(text), self.table)
+            return {name: _with_bytes(value) for name, value in record.items()}
+        except (ValueError, TypeError, AttributeError, binascii.Error):
+            raise BadRecord(line_number, "the file changed while it was being imported") from None
+
+
+def _with_bytes(value):
+    (kind, content), = value.items()
+    if kind == "B":
+        return {kind: base64.b64decode(content)}
+    if kind == "BS":
+        return {kind: [base64.b64decode(member) for member in content]}
+    if kind == "M":
+        return {kind: {name: _with_bytes(member) for name, member in content.items()}}
+    if kind == "L":
+        return {kind: [_with_bytes(member) for member in content]}
+    return value
+
+
+def records(lines):
+    """Yield (line number, text) for each non-blank line of an import file (bytes or text)."""
+    for line_number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                line = line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise BadRecord(line_number, "not UTF-8 text") from None
+        if line_number == 1:
+            line = line.removeprefix(CSV_BOM)
+        if line.strip():
+            yield line_number, line

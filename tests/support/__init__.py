@@ -1,0 +1,1 @@
+"""What tests and the benchmark share: processes, the served app, one HTTP client, forms."""
