@@ -33,11 +33,26 @@ ORDERS_REQUEST = {
     "AttributeDefinitions": [
         {"AttributeName": "customer", "AttributeType": "S"},
         {"AttributeName": "order", "AttributeType": "N"},
+        {"AttributeName": "status", "AttributeType": "S"},
+        {"AttributeName": "total", "AttributeType": "N"},
     ],
     "KeySchema": [
         {"AttributeName": "customer", "KeyType": "HASH"},
         {"AttributeName": "order", "KeyType": "RANGE"},
     ],
+    "GlobalSecondaryIndexes": [{
+        "IndexName": "by-status",
+        "KeySchema": [{"AttributeName": "status", "KeyType": "HASH"}],
+        "Projection": {"ProjectionType": "KEYS_ONLY"},
+    }],
+    "LocalSecondaryIndexes": [{
+        "IndexName": "by-total",
+        "KeySchema": [
+            {"AttributeName": "customer", "KeyType": "HASH"},
+            {"AttributeName": "total", "KeyType": "RANGE"},
+        ],
+        "Projection": {"ProjectionType": "ALL"},
+    }],
     "BillingMode": "PAY_PER_REQUEST",
 }
 

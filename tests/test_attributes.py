@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from contacts.models import CONTACTS
 from dynamodb_tables.exceptions import InvalidItem
-from dynamodb_tables.store import importer
+from dynamodb_tables.store import records
 from dynamodb_tables.values import typed
 from dynamodb_tables.values.rules import MAX_ITEM_BYTES, item_size, value_size
 from dynamodb_tables.values.text import editable, from_text, parse_number, to_text
@@ -262,8 +262,8 @@ def through_the_import(value):
     """
     line = json.dumps({"id": {"S": "x"}, "m": {"M": {"a": value}}})
     try:
-        key, size = importer.parse_record(line, 7, CONTACTS)
-    except importer.BadRecord as error:
+        key, size = records.parse_record(line, 7, CONTACTS)
+    except records.BadRecord as error:
         assert error.line_number == 7
         return "refused", error.problem
     assert key == {"id": "x"}
@@ -365,5 +365,5 @@ def test_property_the_editor_and_the_import_read_typed_values_alike(value):
 def test_property_the_size_the_import_counts_is_value_size(value):
     """The size the import counts for a value it reads is the one rules.value_size counts."""
     line = json.dumps({"id": {"S": "x"}, "v": to_typed(value)})
-    size = importer.parse_record(line, 1, CONTACTS)[1]
+    size = records.parse_record(line, 1, CONTACTS)[1]
     assert size == len("id") + len("x") + len("v") + value_size(value)

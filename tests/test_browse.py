@@ -194,6 +194,25 @@ def test_bulk_delete_takes_whole_keys(admin_client, orders, raw_client):
     assert stored(raw_client, orders, "customer-0", 0) is not None
 
 
+def test_the_table_page_shows_the_key_and_the_indexes(admin_client, orders):
+    page = html.unescape(admin_client.get(f"/admin/tables/{orders}/table/").content.decode())
+    assert "customer (String), partition key; order (Number), sort key" in page
+    assert "<th scope=\"row\">by-status</th><td>GSI</td>" in page
+    assert "<th scope=\"row\">by-total</th><td>LSI</td>" in page
+
+
+def test_recent_actions_link_to_a_browsed_item(admin_client, orders):
+    """The admin's log links a browsed item's entry to its change page, through the table."""
+    submit(admin_client, item_url(orders, "customer-1", 7), {"_save": "1"}, form_id=FORM)
+    entry = LogEntry.objects.get(action_flag=CHANGE)
+
+    response = admin_client.get(entry.get_admin_url())
+
+    assert response.status_code == 302
+    assert response["Location"] == item_url(orders, "customer-1", 7)
+    assert f'href="{entry.get_admin_url()}"' in admin_client.get("/admin/").content.decode()
+
+
 def test_staff_who_are_not_superusers_get_403(staff_client, orders):
     for url in ("/admin/tables/", f"/admin/tables/{orders}/",
                 item_url(orders, "customer-1", 7), f"/admin/tables/{orders}/export/",

@@ -8,7 +8,9 @@ its key as the listed columns, every other attribute a typed row.
 
 from functools import update_wrapper
 
+from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
@@ -87,11 +89,28 @@ def browser_urls(site, admin_class=TableBrowserAdmin):
 
         return site.admin_view(update_wrapper(dispatch, getattr(admin_class, name)))
 
+    def logged_item(request, log_id):
+        return log_entry_redirect(site, request, log_id)
+
     return [
         path("tables/", site.admin_view(update_wrapper(
             lambda request: tables_index(site, request), tables_index)), name=INDEX_URL_NAME),
+        # What the admin's log links to (LogEntry.get_admin_url reverses the model's
+        # change URL with the log's object id alone); "-" is no table's name.
+        path("tables/-/<dynamodb_object_id:log_id>/", site.admin_view(logged_item),
+             name=f"{TableItem._meta.app_label}_{TableItem._meta.model_name}_change"),
         *url_patterns(view, "tables/<dynamodb_table:table>/", URL_PREFIX),
     ]
+
+
+def log_entry_redirect(site, request, log_id):
+    """Send a log entry's link ("<table>/<object id>", quoted) to the item's change page."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    table, _, object_id = unquote(log_id).partition("/")
+    url = reverse(f"admin:{URL_PREFIX}_change", args=(table, quote(object_id)),
+                  current_app=site.name)
+    return HttpResponseRedirect(url)
 
 
 def tables_index(site, request):

@@ -8,7 +8,8 @@ from django.core.management.base import CommandError
 
 from dynamodb_tables.backend import metering
 from dynamodb_tables.management.base import StoreCommand
-from dynamodb_tables.store import importer as transfer
+from dynamodb_tables.store import importer
+from dynamodb_tables.store.records import BadRecord
 
 
 class Command(StoreCommand):
@@ -27,34 +28,34 @@ class Command(StoreCommand):
             "--skip-existing",
             action="store_const",
             dest="mode",
-            const=transfer.SKIP_EXISTING,
+            const=importer.SKIP_EXISTING,
             help="Leave items whose key exists already as they are.",
         )
         mode.add_argument(
             "--overwrite",
             action="store_const",
             dest="mode",
-            const=transfer.OVERWRITE,
+            const=importer.OVERWRITE,
             help="Replace items whose key exists already (no read before writing).",
         )
-        parser.set_defaults(mode=transfer.REFUSE_EXISTING)
+        parser.set_defaults(mode=importer.REFUSE_EXISTING)
 
     def handle(self, **options):
         name = options["file"]
         label = "standard input" if name == "-" else name
         progress = Progress(self.stderr) if self.stderr.isatty() else None
         items = self.items(options)
-        importer = transfer.Importer(items, options["mode"], progress=progress)
+        loader = importer.Importer(items, options["mode"], progress=progress)
         with self._open(name) as source, metering.recording(keep_requests=False) as cost:
             try:
-                total = importer.check(source)
+                total = loader.check(source)
                 if progress:
                     progress.finish()
                 source.seek(0)
-                summary = importer.write(source, total)
+                summary = loader.write(source, total)
                 if progress:
                     progress.finish()
-            except transfer.BadRecord as error:
+            except BadRecord as error:
                 if progress:
                     progress.finish()
                 raise CommandError(f"{label}, {error}. Nothing was written.") from error
@@ -66,7 +67,7 @@ class Command(StoreCommand):
 
     def _counts(self, mode, summary, write_units):
         units = f" ({metering.units(write_units)} write capacity units)" if write_units else ""
-        if mode == transfer.OVERWRITE:
+        if mode == importer.OVERWRITE:
             return (
                 f"read {summary.read:,}, written {summary.written:,} (new or overwritten: "
                 f"--overwrite does not read first to tell which), skipped 0{units}."
