@@ -14,7 +14,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies in their own layer: rebuilt only when requirements.txt changes.
-# Every pinned package ships a pure-Python wheel, so no compiler is needed.
+# Every pinned package ships a wheel (psycopg's binary one bundles libpq, for a
+# PostgreSQL DATABASE_URL; gevent and greenlet have x86_64 and arm64 ones), so
+# no compiler or system library is needed.
 COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 

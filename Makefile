@@ -27,6 +27,7 @@ run: $(VENV)/.runtime $(DYNAMODB_LOCAL)
 test: $(VENV)/.dev $(DYNAMODB_LOCAL)
 	@scripts/require-java
 	@scripts/require-chromium
+	@scripts/require-postgresql
 	$(VENV)/bin/ruff check .
 	$(PY) scripts/lint-containers
 	$(PY) -m pytest

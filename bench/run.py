@@ -510,7 +510,7 @@ def main(argv=None):
     apps = []
     report = {
         "date": time.strftime("%Y-%m-%d"), "machine": machine(), "sizes": list(sizes),
-        "samples": samples, "gunicorn": "2 workers × 4 threads (gthread), one per N",
+        "samples": samples, "gunicorn": "2 gevent workers (gunicorn.conf.py), one per N",
         "runs": {str(n): {} for n in sizes},
         # Other work on the machine skews every figure: the run says how busy it was.
         "load_start": load_average(),

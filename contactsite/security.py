@@ -1,53 +1,37 @@
-"""Protections Django does not ship: a Content-Security-Policy header and a login rate limit.
+"""The login's protection against guessing, on django-axes.
 
-The other security headers (X-Frame-Options, nosniff, Referrer-Policy,
-Cross-Origin-Opener-Policy, HSTS) come from Django's own middleware, set up
-in contactsite.settings.
+axes records each failed login in the auth database (its AccessAttempt
+rows, listed in the admin, where deleting one lifts its lockout) and refuses
+logins while a client is locked out. What this module adds:
+
+- two limits: failures per (username, client address) and per client
+  address lock; failures per username across all addresses only slow each
+  attempt down, so that nobody can lock the real admin out from elsewhere;
+- the client address behind DJANGO_TRUSTED_PROXIES proxies;
+- a right password of an account that may not use the admin counts as a
+  failure, as a wrong one does (otherwise it would tell the guesser so);
+- the lockout answer: the admin's login page, 429, saying when to retry.
 """
 
-import hashlib
 import math
 import time
-from dataclasses import dataclass, field
+from datetime import timedelta
 
+from axes.backends import AxesStandaloneBackend
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.core.cache import caches
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.db.models import Max, Sum
+from django.utils import timezone
 
-# --- Content-Security-Policy ----------------------------------------------------------
-
-
-class ContentSecurityPolicyMiddleware:
-    """Add settings.CONTENT_SECURITY_POLICY to every response that has none."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        # DEBUG's technical 404 and 500 pages carry inline style and script;
-        # the policy would leave them blank. DEBUG is `make run` only.
-        if settings.DEBUG and response.status_code in (404, 500):
-            return response
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
-        return response
-
-
-# --- Login rate limit -------------------------------------------------------------------
-#
-# Every login attempt first takes one of a limited number of slots, per
-# username and per client address, each slot held for the window. Taking a
-# slot is the cache's atomic add(), so parallel guesses from several workers
-# cannot all slip through between a check and a count. A successful login
-# gives its slots back and frees the username's; a failed one keeps them.
-
-
-def now():
-    """Return the time in seconds (tests replace it to move past a lockout)."""
-    return time.time()
+# Tests replace it to see the slow-down without waiting.
+pause = time.sleep
 
 
 def client_address(request):
@@ -65,135 +49,149 @@ def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
-def _key(kind, value):
-    # Hashed: usernames are any text, cache keys are not.
-    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
-    return f"login-attempts:{kind}:{digest}"
+def login_username(request, credentials=None):
+    """Return the username a login attempt is counted under: "ADA" and "ada" are one."""
+    if credentials:
+        username = credentials.get("username")
+    else:
+        username = request.POST.get("username")
+    return username.casefold() if username else username
 
 
-def _slots(key, limit):
-    return [f"{key}:{number}" for number in range(limit)]
+def _recent():
+    """Return the AccessAttempt rows still inside the window."""
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    return AccessAttempt.objects.filter(attempt_time__gte=since)
 
 
-@dataclass
-class Attempt:
-    """One login attempt's slots; `retry_after` > 0 means it was refused."""
+def _failures(attempts):
+    return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
 
-    retry_after: int = 0
-    taken: list = field(default_factory=list)
-    username_key: str = ""
 
-    @property
-    def refused(self):
-        return self.retry_after > 0
-
-    def succeeded(self):
-        """Forget the username's failures and give back this attempt's address slot."""
-        cache = caches[settings.LOGIN_ATTEMPTS_CACHE]
-        cache.delete_many(
-            [*self.taken, *_slots(self.username_key, settings.LOGIN_FAILURES_PER_USERNAME)]
+def _locks(request, credentials=None):
+    """Return the recent attempts of each limit this client is over (empty when none)."""
+    recent = _recent()
+    address = client_address(request)
+    pair = recent.filter(username=get_client_username(request, credentials),
+                         ip_address=address)
+    from_address = recent.filter(ip_address=address)
+    return [
+        attempts for attempts, limit in (
+            (pair, settings.LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS),
+            (from_address, settings.LOGIN_FAILURES_PER_ADDRESS),
         )
-
-    def withdrawn(self):
-        """Give back this attempt's slots: it was no guess (e.g. the right password)."""
-        caches[settings.LOGIN_ATTEMPTS_CACHE].delete_many(self.taken)
-
-
-def _take_slot(cache, key, limit, window, moment):
-    """Take a free slot under `key` and return its name, or None when all are held."""
-    slots = _slots(key, limit)
-    held = cache.get_many(slots)
-    for slot in slots:
-        stamp = held.get(slot)
-        if stamp is not None and stamp > moment - window:
-            continue
-        if stamp is not None:
-            cache.delete(slot)  # past the window by our clock, not yet by the cache's
-        if cache.add(slot, moment, timeout=window):
-            return slot
-    return None
-
-
-def _seconds_until_free(cache, key, limit, window, moment):
-    stamps = cache.get_many(_slots(key, limit)).values()
-    if not stamps:
-        return 1
-    return max(1, math.ceil(min(stamps) + window - moment))
-
-
-def begin_attempt(request, username):
-    """Take a slot for a login attempt, or return a refused Attempt saying when to retry.
-
-    Raises DatabaseError when the shared cache table cannot be used.
-    """
-    cache = caches[settings.LOGIN_ATTEMPTS_CACHE]
-    window = settings.LOGIN_FAILURE_WINDOW
-    moment = now()
-    attempt = Attempt(username_key=_key("username", username.casefold()))
-    limits = [
-        (attempt.username_key, settings.LOGIN_FAILURES_PER_USERNAME),
-        (_key("address", client_address(request)), settings.LOGIN_FAILURES_PER_ADDRESS),
+        if _failures(attempts) >= limit
     ]
-    for key, limit in limits:
-        slot = _take_slot(cache, key, limit, window, moment)
-        if slot is None:
-            attempt.withdrawn()
-            attempt.taken = []
-            attempt.retry_after = _seconds_until_free(cache, key, limit, window, moment)
-            return attempt
-        attempt.taken.append(slot)
-    return attempt
+
+
+def seconds_until_unlocked(request, credentials=None):
+    """Return how long this client stays locked out: the window after its last counted
+    failure (at least 1 second)."""
+    window = timedelta(seconds=settings.LOGIN_FAILURE_WINDOW)
+    ends = [attempts.aggregate(last=Max("attempt_time"))["last"] + window
+            for attempts in _locks(request, credentials)]
+    if not ends:
+        return 1
+    return max(1, math.ceil((max(ends) - timezone.now()).total_seconds()))
+
+
+class LoginAttemptsHandler(AxesDatabaseHandler):
+    """axes' database handler, with the address's own limit beside the (username, address) one.
+
+    axes compares one count with one limit (AXES_FAILURE_LIMIT, the (username,
+    address) limit); the attempts of the whole address are weighed here.
+    """
+
+    def get_failures(self, request, credentials=None):
+        pair = super().get_failures(request, credentials)
+        from_address = _failures(_recent().filter(ip_address=client_address(request)))
+        if from_address >= settings.LOGIN_FAILURES_PER_ADDRESS:
+            return max(pair, settings.AXES_FAILURE_LIMIT)  # locked, whatever the username
+        return pair
+
+
+class LoginAttemptsBackend(AxesStandaloneBackend):
+    """axes' backend, for web logins only: authenticate() without a request (a command,
+    the shell) has no client to count."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
+
+
+def _slow_down(username):
+    """Wait before checking a password for a username that many addresses are guessing."""
+    if _failures(_recent().filter(username=username)) >= settings.LOGIN_FAILURES_PER_USERNAME:
+        pause(settings.LOGIN_SLOWDOWN_SECONDS)
 
 
 class RateLimitedLoginForm(AdminAuthenticationForm):
-    """The admin's login form, refusing to check passwords while over the limit."""
+    """The admin's login form, counting refused accounts as failures and saying when a
+    locked-out client may retry."""
 
-    # The status the login page answers with; the view sets it.
+    # 503 when the attempts table cannot be used; the view sets it.
     refusal_status = None
-    retry_after = None
 
     def clean(self):
         username = self.cleaned_data.get("username")
-        password = self.cleaned_data.get("password")
-        if username is None or not password:
+        if username is None or not self.cleaned_data.get("password"):
             return super().clean()
         try:
-            attempt = begin_attempt(self.request, username)
+            _slow_down(login_username(self.request, {"username": username}))
+            return super().clean()
+        except ValidationError:
+            if getattr(self.request, "axes_locked_out", False):
+                raise self._locked_out() from None
+            raise
         except DatabaseError as error:
             self.refusal_status = 503
             raise ValidationError(
                 "Logging in is unavailable: the login-attempts table cannot be used "
                 f"({error.__class__.__name__}). An operator should run "
-                "`python manage.py createcachetable`.",
+                "`python manage.py migrate`.",
                 code="limiter_unavailable",
             ) from error
-        if attempt.refused:
-            self.refusal_status = 429
-            self.retry_after = attempt.retry_after
-            minutes = math.ceil(attempt.retry_after / 60)
-            raise ValidationError(
-                "Too many failed logins for this username or from this address. "
-                "Try again in %(minutes)d minute%(plural)s.",
-                code="rate_limited",
-                params={"minutes": minutes, "plural": "" if minutes == 1 else "s"},
-            )
+
+    def confirm_login_allowed(self, user):
         try:
-            cleaned = super().clean()
+            super().confirm_login_allowed(user)
         except ValidationError:
-            if self.user_cache is not None:
-                attempt.withdrawn()  # right password, but inactive or not staff
+            # The right password of an inactive or non-staff account: a failure like any
+            # other, or the page would confirm the guess by answering differently.
+            user_login_failed.send(sender=__name__, request=self.request,
+                                   credentials={"username": self.cleaned_data["username"]})
             raise
-        attempt.succeeded()
-        return cleaned
+
+    def _locked_out(self):
+        seconds = seconds_until_unlocked(self.request)
+        self.request.login_retry_after = seconds
+        minutes = math.ceil(seconds / 60)
+        return ValidationError(
+            "Too many failed logins for this username from this address, or from this "
+            "address. Try again in %(minutes)d minute%(plural)s.",
+            code="rate_limited",
+            params={"minutes": minutes, "plural": "" if minutes == 1 else "s"},
+        )
+
+
+def lockout_response(request, original_response=None, credentials=None):
+    """Answer a locked-out login 429 with Retry-After: the admin's login page, whose form
+    says when to retry (axes' AXES_LOCKOUT_CALLABLE)."""
+    seconds = getattr(request, "login_retry_after", None)
+    if seconds is None:
+        seconds = seconds_until_unlocked(request, credentials)
+    if original_response is None:
+        original_response = admin.site.login(request)
+    original_response.status_code = 429
+    original_response["Retry-After"] = str(seconds)
+    return original_response
 
 
 def admin_login(request, extra_context=None):
-    """The admin's login view, answering 429 (or 503) when the rate limit refuses."""
+    """The admin's login view, answering 503 when the login-attempts table cannot be used."""
     response = admin.site.login(request, extra_context)
     form = (getattr(response, "context_data", None) or {}).get("form")
-    status = getattr(form, "refusal_status", None)
-    if status:
-        response.status_code = status
-        if form.retry_after:
-            response["Retry-After"] = str(form.retry_after)
+    if getattr(form, "refusal_status", None):
+        response.status_code = form.refusal_status
     return response

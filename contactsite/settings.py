@@ -2,10 +2,11 @@
 
 Every value comes from an environment variable (optionally from a `.env`
 file); README.md has the table of variables. Groups below follow concerns:
-core, HTTPS and security headers, login rate limit, Django auth database,
-static files, DynamoDB, first admin user.
+core, HTTPS and security headers, request bodies, login protection, Django
+auth database, static files, DynamoDB, first admin user.
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,20 +54,33 @@ INSTALLED_APPS = [
     # DynamoDB tables in the admin (reusable), then the contacts declared on it.
     "dynamodb_tables",
     "contacts",
+    # Failed logins, lockouts (listed and resettable in the admin): contactsite.security.
+    "axes",
 ]
 
 MIDDLEWARE = [
+    # First: the app takes no uploads; a multipart or oversized body is a 413 before
+    # anything reads it (contactsite.bodies).
+    "contactsite.bodies.RequestBodyLimitMiddleware",
+    # The security headers before WhiteNoise, so that static files carry them too, and
+    # outside CommonMiddleware, so that its answer to a disallowed Host does as well.
     "django.middleware.security.SecurityMiddleware",
-    "contactsite.security.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware's host check: a load balancer asks /healthz by the task's IP.
+    "contactsite.healthcheck.HealthCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Counts each request's DynamoDB calls; staff see them in the footer and headers.
     "dynamodb_tables.backend.metering.MeteringMiddleware",
+    # Bounds each request's DynamoDB calls, retries included (DYNAMODB_REQUEST_BUDGET).
+    "dynamodb_tables.backend.budget.BudgetMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "contactsite.urls"
@@ -98,8 +112,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # botocore logs routine events (e.g. where it found credentials) at INFO.
-    "loggers": {"botocore": {"level": "WARNING"}},
+    # botocore logs routine events (e.g. where it found credentials) at INFO, axes
+    # every login; axes' warnings (each failure, each lockout) still show.
+    "loggers": {"botocore": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # --- HTTPS and security headers ----------------------------------------------
@@ -150,7 +165,7 @@ SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if _flag("DJANGO_TRUST_X_FORWARDED_PROTO") else None
 )
 # Proxies in front of the app that append to X-Forwarded-For (an ALB: 1).
-# 0 means clients connect directly, and the login rate limit counts
+# 0 means clients connect directly, and the login protection counts
 # REMOTE_ADDR; behind a proxy that would count the proxy's address.
 TRUSTED_PROXY_COUNT = _whole_number("DJANGO_TRUSTED_PROXIES", 0)
 
@@ -160,42 +175,63 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-# Sent by contactsite.security on every response. The admin's pages need no
-# inline script or style, so none is allowed.
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'self'",
-])
+# Sent on every response by django-csp, static files and error pages included.
+# The admin's pages need no inline script or style, so none is allowed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
-# --- Login rate limit (contactsite.security) ------------------------------------
-# Failed logins are counted per username and per client address in a cache
-# that every gunicorn worker shares (a table in the auth database, made by
-# `manage.py createcachetable`); a per-process cache would give each worker
-# its own count.
+# --- Request bodies (contactsite.bodies) -------------------------------------------
+# The app takes no uploads: a multipart body, or any body larger than a form
+# may be (Django's DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB), is refused with 413
+# before anything reads it.
 
-LOGIN_FAILURES_PER_USERNAME = _whole_number("DJANGO_LOGIN_FAILURES_PER_USERNAME", 5, minimum=1)
+# --- Login protection (django-axes, contactsite.security) ---------------------------
+# Failed logins are rows in the auth database (made by `migrate`, shared by
+# every gunicorn worker and server), listed in the admin under "Axes".
+
+# Failures per (username, client address), and per address, that lock that
+# pair or address out until the window has passed since its last failure.
+LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS = _whole_number(
+    "DJANGO_LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS", 5, minimum=1
+)
 # Higher: one office or NAT address may be shared by many people.
 LOGIN_FAILURES_PER_ADDRESS = _whole_number("DJANGO_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1)
+# Failures per username from all addresses that slow each further attempt for it
+# down, never lock it: a lock would let anyone lock the real admin out.
+LOGIN_FAILURES_PER_USERNAME = _whole_number("DJANGO_LOGIN_FAILURES_PER_USERNAME", 10, minimum=1)
+LOGIN_SLOWDOWN_SECONDS = 2
 LOGIN_FAILURE_WINDOW = _whole_number("DJANGO_LOGIN_FAILURE_WINDOW", 900, minimum=1)
-LOGIN_ATTEMPTS_CACHE = "login_attempts"
+
+AUTHENTICATION_BACKENDS = [
+    "contactsite.security.LoginAttemptsBackend",  # refuses a locked-out client first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "contactsite.security.LoginAttemptsHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the address: LoginAttemptsHandler
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_USERNAME_AND_ADDRESS
+AXES_COOLOFF_TIME = timedelta(seconds=LOGIN_FAILURE_WINDOW)
+# Refused attempts while locked out do not prolong the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# A successful login forgets its (username, address) failures.
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "contactsite.security.client_address"
+AXES_USERNAME_CALLABLE = "contactsite.security.login_username"
+AXES_LOCKOUT_CALLABLE = "contactsite.security.lockout_response"
+AXES_VERBOSE = False
 
 CACHES = {
     # Per process: only the approximate item count, which may differ per worker.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    LOGIN_ATTEMPTS_CACHE: {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "contactsite_login_attempts",
-        "TIMEOUT": LOGIN_FAILURE_WINDOW,
-        # Culling deletes arbitrary entries once full; a small table would let
-        # a flood of made-up usernames wipe a locked-out address's count.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    },
 }
 
 # --- Django's own database: users, sessions, admin log (never contacts) -----
@@ -260,7 +296,17 @@ DYNAMODB = {
     # within seconds, not hang a worker for a minute.
     "CONNECT_TIMEOUT": _whole_number("DYNAMODB_CONNECT_TIMEOUT", 3, minimum=1),
     "READ_TIMEOUT": _whole_number("DYNAMODB_READ_TIMEOUT", 10, minimum=1),
+    # What one web request may spend waiting for DynamoDB, retries included;
+    # commands keep the timeouts above. A page answers 503 once it is spent.
+    "REQUEST_BUDGET": _whole_number("DYNAMODB_REQUEST_BUDGET", 5, minimum=1),
 }
+# gunicorn kills a worker that stays silent for its --timeout (30 s by default,
+# and scripts/docker-start keeps that): a page must answer well before.
+if DYNAMODB["REQUEST_BUDGET"] > 20:
+    raise ImproperlyConfigured(
+        "DYNAMODB_REQUEST_BUDGET must be at most 20 seconds, so that a page answers "
+        f"before gunicorn's 30-second worker timeout, not {DYNAMODB['REQUEST_BUDGET']}."
+    )
 
 # --- First admin user (manage.py ensure_superuser) --------------------------
 

@@ -14,7 +14,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="admin:contacts_contact_changelist", permanent=False),
     ),
     # Before admin.site.urls, which has its own /admin/login/: the same view,
-    # answering 429 when the login rate limit refuses (the form enforces it).
+    # answering 503 when the login-attempts table is missing (axes answers a lockout 429).
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

@@ -21,6 +21,24 @@ class StoreUnavailable(StoreError):
     """DynamoDB did not answer, or kept throttling after retries."""
 
 
+class BudgetSpent(StoreUnavailable):
+    """DynamoDB did not answer within the web request's time budget (retries included)."""
+
+
+class WriteUnconfirmed(StoreUnavailable):
+    """A write was sent but DynamoDB never confirmed it: it may have been applied.
+
+    Raised when an attempt went unanswered (a timeout, a connection cut after
+    sending, a 5xx answer) and no later attempt settled the outcome. `reason`
+    says why the last attempt failed.
+    """
+
+    def __init__(self, reason):
+        self.reason = reason
+        super().__init__(
+            f"DynamoDB did not confirm the write, so it may have been applied. {reason}")
+
+
 class StoreMisconfigured(StoreError):
     """Credentials, region or permissions are wrong: an operator must act."""
 
@@ -56,6 +74,9 @@ class ConditionFailed(StoreError):
 
     def __init__(self, message, item=None):
         self.item = item
+        # Set by the backend when an earlier attempt of the same request went
+        # unanswered: the condition may have failed on that attempt's own write.
+        self.after_unanswered = False
         super().__init__(message)
 
 
@@ -79,10 +100,12 @@ class ItemChanged(StoreError):
 
 
 class ItemAlreadyExists(StoreError):
-    """An item with this key exists, and create never overwrites."""
+    """An item with this key exists, and create never overwrites. `existing` is that item,
+    when DynamoDB returned it."""
 
-    def __init__(self, key_label, verbose_name="item"):
+    def __init__(self, key_label, verbose_name="item", existing=None):
         self.key_label = key_label
+        self.existing = existing
         super().__init__(
             f"{with_article(verbose_name).capitalize()} with {key_label} already exists."
         )

@@ -7,9 +7,11 @@ table created through the app's own `create_table` code.
 """
 
 import uuid
+from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
+from django.test.client import MULTIPART_CONTENT, RequestFactory
 from moto import mock_aws
 
 from contacts.models import CONTACTS
@@ -70,9 +72,27 @@ def unreachable_store(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts without cached values (approximate counts, login failures) from
-    another test."""
+    """Each test starts without cached values (approximate counts) from another test."""
     cache.clear()
     yield
     cache.clear()
 
+
+
+FORM_CONTENT = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture(autouse=True)
+def posts_as_browsers_send_them(monkeypatch):
+    """The test client posts forms urlencoded, as browsers post this app's forms (they
+    have no file fields): the app refuses multipart bodies (contactsite.bodies), which
+    Django's test client sends by default. `client.generic` still sends anything."""
+    post = RequestFactory.post
+
+    def urlencoded_post(self, path, data=None, content_type=MULTIPART_CONTENT, *args, **kwargs):
+        if content_type == MULTIPART_CONTENT:
+            content_type = FORM_CONTENT
+            data = urlencode(data or {}, doseq=True)
+        return post(self, path, data, content_type, *args, **kwargs)
+
+    monkeypatch.setattr(RequestFactory, "post", urlencoded_post)

@@ -24,7 +24,8 @@ os.environ.update(
     DJANGO_ENV_FILE=os.devnull + "/missing-env-file",
     DJANGO_SECRET_KEY="test-secret-key-not-for-production",
     DJANGO_DEBUG="false",
-    DATABASE_URL="sqlite://:memory:",
+    # tests/test_postgres.py runs the auth-database tests again on a PostgreSQL server.
+    DATABASE_URL=os.environ.get("CONTACTSITE_TEST_DATABASE_URL", "sqlite://:memory:"),
     DJANGO_SUPERUSER_USERNAME="",
     DJANGO_SUPERUSER_PASSWORD="",
     DJANGO_SUPERUSER_EMAIL="",

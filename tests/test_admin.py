@@ -125,6 +125,7 @@ def test_root_redirects_to_the_change_list(client):
     assert response["Location"] == LIST_URL
 
 
+@pytest.mark.auth_database
 def test_anonymous_visitors_are_sent_to_the_login_page(db, client):
     """Every contacts page sends an anonymous visitor to the admin login, coming back after."""
     for url in (LIST_URL, ADD_URL, change_url("01"), delete_url("01"), history_url("01")):
@@ -134,6 +135,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(db, client):
         assert response["Location"] == f"/admin/login/?next={url}"
 
 
+@pytest.mark.auth_database
 def test_staff_without_permissions_gets_403_everywhere(staff_client, contacts_table, raw_client):
     """A staff user with no contact permission is refused every page and every action."""
     put(raw_client, id={"S": "01"}, username={"S": "Raju"})
@@ -157,6 +159,7 @@ def test_staff_without_permissions_cannot_tell_missing_ids_from_existing(
         assert staff_client.get(url).status_code == 403, url
 
 
+@pytest.mark.auth_database
 def test_view_only_user_may_browse_but_not_add_delete_or_run_actions(
     viewer_client, contacts_table, raw_client
 ):
@@ -223,6 +226,7 @@ def test_superuser_gets_index_links_add_link_and_action_menu(
     assert 'name="_selected_action" value="01"' in content
 
 
+@pytest.mark.auth_database
 def test_each_user_gets_the_action_menu_of_their_own_permissions(
     admin_client, viewer_client, contacts_table, raw_client
 ):
@@ -884,6 +888,7 @@ def test_save_returns_to_the_list_as_it_was_filtered(admin_client, contacts_tabl
     assert response["Location"] == f"{LIST_URL}?q=Raj"
 
 
+@pytest.mark.auth_database
 def test_history_lists_additions_and_changes(admin_client, contacts_table, raw_client):
     """The change page links its history, which lists the admin's additions and changes."""
     submit(admin_client, ADD_URL, {"id": "01", "username": "Raju", "_save": "1"})
@@ -937,6 +942,7 @@ ODD_IDS = [
 
 
 @pytest.mark.parametrize("contact_id", ODD_IDS)
+@pytest.mark.auth_database
 def test_any_id_round_trips_through_list_change_history_and_delete(
     admin_client, contacts_table, raw_client, contact_id
 ):
@@ -964,6 +970,26 @@ def test_any_id_round_trips_through_list_change_history_and_delete(
     deleted = submit(admin_client, delete_url(contact_id), form_id="contact_delete_form")
     assert deleted.status_code == 302
     assert stored(raw_client, contact_id) is None
+
+
+@pytest.mark.auth_database
+def test_a_nul_character_in_an_id_or_name_is_logged_as_a_symbol(admin_client, contacts_table,
+                                                                raw_client):
+    """DynamoDB strings may hold NUL, PostgreSQL's text may not: the save and the delete go
+    through, and the admin's log and history show the NUL as ␀ (U+2400)."""
+    put(raw_client, id={"S": "a\x00b"}, username={"S": "Nul\x00name"})
+
+    saved = submit(admin_client, change_url("a\x00b"), {"age": "30", "_save": "1"})
+    history = admin_client.get(history_url("a\x00b"))
+    deleted = submit(admin_client, delete_url("a\x00b"), form_id="contact_delete_form")
+
+    assert saved.status_code == 302
+    assert history.status_code == 200
+    assert "Changed age." in text(history)
+    assert deleted.status_code == 302
+    assert stored(raw_client, "a\x00b") is None
+    logged = LogEntry.objects.order_by("action_time")
+    assert [(e.object_id, e.object_repr) for e in logged] == [("a\u2400b", "Nul\u2400name")] * 2
 
 
 def test_an_odd_id_typed_into_the_add_form_round_trips(admin_client, contacts_table, raw_client):

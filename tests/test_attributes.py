@@ -140,6 +140,7 @@ def test_sets_with_members_text_cannot_carry_are_not_editable():
     """A String Set member with a line break, or an empty one, cannot be one line of text."""
     assert not editable({"a\nb", "c"})
     assert not editable({"", "c"})
+    assert not editable({" ", "c"})  # a line of spaces is read back as no line at all
     assert editable({"a b ", "c"})
     assert not editable({b"", b"c"})
     assert editable({"c"}) and editable("a\nb") and editable({"x": {"a\nb"}})

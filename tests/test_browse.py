@@ -117,6 +117,7 @@ def test_saving_unchanged_leaves_the_item_identical_type_for_type(admin_client, 
     assert stored(raw_client, orders, "customer-1", 7) == before
 
 
+@pytest.mark.auth_database
 def test_editing_an_attribute_changes_only_it(admin_client, orders, raw_client):
     url = item_url(orders, "customer-1", 7)
     data = form_fields(admin_client.get(url).content, FORM)
@@ -201,6 +202,7 @@ def test_the_table_page_shows_the_key_and_the_indexes(admin_client, orders):
     assert "<th scope=\"row\">by-total</th><td>LSI</td>" in page
 
 
+@pytest.mark.auth_database
 def test_recent_actions_link_to_a_browsed_item(admin_client, orders):
     """The admin's log links a browsed item's entry to its change page, through the table."""
     submit(admin_client, item_url(orders, "customer-1", 7), {"_save": "1"}, form_id=FORM)

@@ -189,6 +189,22 @@ def test_dynamodb_defaults(tmp_path):
     assert dynamodb["READ_TIMEOUT"] == 10
 
 
+def test_request_budget_is_read_and_defaults_to_5_seconds(tmp_path):
+    """DYNAMODB_REQUEST_BUDGET, a web request's seconds for DynamoDB, retries included."""
+    assert settings_of(tmp_path, **DEV)["DYNAMODB"]["REQUEST_BUDGET"] == 5
+    assert settings_of(tmp_path, DYNAMODB_REQUEST_BUDGET="3", **DEV)["DYNAMODB"][
+        "REQUEST_BUDGET"] == 3
+
+
+@pytest.mark.parametrize("value", ["0", "abc", "2.5", "21"])
+def test_request_budget_must_be_1_to_20_seconds(tmp_path, value):
+    """Not a whole number from 1 to 20 (gunicorn kills a worker silent for 30 s): refused,
+    naming the variable."""
+    stderr = failure_of(tmp_path, DYNAMODB_REQUEST_BUDGET=value, **DEV)
+
+    assert "DYNAMODB_REQUEST_BUDGET must be" in stderr
+
+
 def test_database_defaults_to_sqlite_under_data(tmp_path):
     """Without DATABASE_URL, the auth database is data/db.sqlite3 in the project."""
     database = settings_of(tmp_path, **DEV)["DATABASES"]["default"]

@@ -20,6 +20,7 @@ def test_root_redirects_to_the_contact_list(client):
     assert response["Location"] == "/admin/contacts/contact/"
 
 
+@pytest.mark.auth_database
 def test_admin_login_page_renders(db, client):
     """The admin login page renders, branded "contactsite"."""
     response = client.get("/admin/login/")
@@ -30,6 +31,7 @@ def test_admin_login_page_renders(db, client):
     assert 'name="username"' in content and 'name="password"' in content
 
 
+@pytest.mark.auth_database
 def test_admin_requires_login(db, client):
     """An anonymous visitor to /admin/ is sent to the login page."""
     response = client.get("/admin/")
@@ -38,6 +40,7 @@ def test_admin_requires_login(db, client):
     assert response["Location"] == "/admin/login/?next=/admin/"
 
 
+@pytest.mark.auth_database
 def test_admin_index_for_a_superuser(db, client, django_user_model):
     """A logged-in superuser sees the admin index, titled for the contacts."""
     user = django_user_model.objects.create_superuser("boss", "", "pw-for-boss")
@@ -52,6 +55,7 @@ def test_admin_index_for_a_superuser(db, client, django_user_model):
 # --- /healthz -----------------------------------------------------------------
 
 
+@pytest.mark.auth_database
 def test_healthz_ok_with_the_table(db, client, contacts_table):
     """With the table ACTIVE and the database up: 200 {"status": "ok", "table": <name>}."""
     response = client.get("/healthz")
@@ -107,6 +111,20 @@ def test_healthz_refuses_unsafe_methods(db, client, contacts_table, method):
 def test_healthz_head(db, client, contacts_table):
     """HEAD /healthz is allowed, like GET."""
     assert client.head("/healthz").status_code == 200
+
+
+def test_healthz_answers_a_load_balancer_asking_by_ip_address(db, client, contacts_table,
+                                                              settings):
+    """An ALB's health check sends the task's IP as Host: /healthz answers it, every other
+    page still refuses a host outside DJANGO_ALLOWED_HOSTS (400)."""
+    settings.ALLOWED_HOSTS = ["contacts.example.com"]
+    by_address = {"HTTP_HOST": "10.0.1.23:3000"}
+
+    health = client.get("/healthz", **by_address)
+
+    assert (health.status_code, health.json()["status"]) == (200, "ok")
+    assert client.get("/admin/login/", **by_address).status_code == 400
+    assert client.get("/admin/login/", HTTP_HOST="contacts.example.com").status_code == 200
 
 
 # --- Static files: DEBUG off, WhiteNoise and the manifest storage -------------

@@ -21,10 +21,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .. import backend
-from ..exceptions import StoreError
+from ..exceptions import StoreError, WriteUnconfirmed
 from ..store import export
 from ..store.manager import BATCH_GET_SIZE
-from .errors import store_errors
+from .errors import error_page, store_errors
 
 logger = logging.getLogger(__name__)
 DELETE_SELECTED = "delete_selected"
@@ -81,7 +81,10 @@ class ActionViews:
         """Ask to confirm, then delete the selected items and say how many went."""
         if request.POST.get("post"):
             # BatchWriteItem, 25 per request; items already gone are not counted.
-            deleted = [self.to_object(item) for item in self.items.delete_many(keys)]
+            try:
+                deleted = [self.to_object(item) for item in self.items.delete_many(keys)]
+            except WriteUnconfirmed as error:
+                return self._deletion_unconfirmed(request, error)
             if deleted:
                 self.log_deletions(request, deleted)
             self.message_user(
@@ -117,6 +120,15 @@ class ActionViews:
         return TemplateResponse(
             request, "admin/dynamodb_tables/delete_selected_confirmation.html", context)
 
+    def _deletion_unconfirmed(self, request, error):
+        plural = self.opts.verbose_name_plural
+        message = (f"DynamoDB did not confirm the deletion of the selected {plural}, so some "
+                   f"or all of them may have been deleted. {error.reason}")
+        advice = format_html('Open <a href="{}">the {}</a> to see which of them remain.',
+                             self.url("changelist"), plural)
+        return error_page(self, request, 503, "DynamoDB did not confirm the deletion", message,
+                          advice=advice)
+
     def object_link(self, obj):
         """Return "Order: <a href=...>alice,1</a>", as the admin lists objects to delete."""
         return format_html('{}: <a href="{}">{}</a>', capfirst(self.opts.verbose_name),
@@ -150,9 +162,12 @@ class ActionViews:
     def _logged(self, lines):
         try:
             yield from lines
-        except StoreError:
-            logger.exception("CSV export of table %s cut short", self.table_name)
-            raise
+        except StoreError as error:
+            # The translated message only: a traceback would print the botocore error it
+            # was raised from, whose text can quote the request's session token. Raising
+            # still cuts the download short (the server logs this error, not botocore's).
+            logger.error("CSV export of table %s cut short: %s", self.table_name, error)
+            raise StoreError(str(error)) from None
 
 
 @admin.action(description="Export selected %(verbose_name_plural)s (CSV)", permissions=["view"])

@@ -22,11 +22,12 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..exceptions import InvalidItem, ItemAlreadyExists, ItemChanged
+from ..exceptions import InvalidItem, ItemAlreadyExists, ItemChanged, WriteUnconfirmed
 from ..store import operations
+from ..store.changes import same_item
 from . import conflicts
 from .editor import ADD_ROW_VAR, ORIGINAL_VAR, ItemEditor, read_original, sign_original
-from .errors import store_errors
+from .errors import store_errors, unconfirmed_page
 
 
 class EditingViews:
@@ -51,13 +52,21 @@ class EditingViews:
             return self._render_form(request, editor, None)
         editor = self.editor(request.POST)
         if editor.is_valid():
+            # The key is made here, so that the page can name the item even unconfirmed.
+            new = self.table.with_new_key(editor.new_item())
             try:
-                item = self.items.create(editor.new_item())
+                item = self.items.create(new)
+            except WriteUnconfirmed as error:
+                return unconfirmed_page(self, request, error, "save", new)
             except ItemAlreadyExists as error:
-                editor.form.add_error(self.table.partition_key.name, str(error))
+                # Exactly this item stored: a re-submitted add whose answer was lost.
+                item = error.existing if same_item(error.existing or {}, new) else None
+                if item is None:
+                    editor.form.add_error(self.table.partition_key.name, str(error))
             except InvalidItem as error:
+                item = None
                 editor.form.add_error(None, str(error))
-            else:
+            if item is not None:
                 obj = self.to_object(item)
                 self.log_addition(request, obj, [{"added": {}}])
                 return self.response_add(request, obj)
@@ -93,6 +102,8 @@ class EditingViews:
                 self.items.get(key)  # nothing to write; but say so if it is gone
         except ItemChanged as conflict:
             return self._render_conflict(request, conflict, changes, item)
+        except WriteUnconfirmed as error:
+            return unconfirmed_page(self, request, error, "save", item)
         except InvalidItem as error:
             editor.form.add_error(None, str(error))
             return self._render_form(request, editor, obj=obj)
@@ -228,6 +239,8 @@ class EditingViews:
                     request, conflict.current, status=409,
                     differences=conflicts.differences(shown, conflict.current),
                 )
+            except WriteUnconfirmed as error:
+                return unconfirmed_page(self, request, error, "deletion", shown)
             self.log_deletions(request, [obj])
             return self.response_delete(request, str(obj), obj.pk)
         return self._render_delete(request, self.items.get(key))

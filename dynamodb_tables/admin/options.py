@@ -37,6 +37,10 @@ from .forms import ItemActionForm, ItemForm
 
 register_converter(ObjectIdConverter, "dynamodb_object_id")
 
+# A DynamoDB string may hold NUL, which PostgreSQL's text refuses: the admin's
+# log (and the titles, from the same object) shows it as the symbol ␀ instead.
+NUL_SYMBOL = "\u2400"
+
 
 def url_patterns(view, start, prefix):
     """Return the URL patterns of a DynamoModelAdmin's pages under `start`.
@@ -146,7 +150,8 @@ class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
     def to_object(self, item):
         """Return the model instance standing for an item (in titles, messages and the log)."""
         key = self.key_of(item)
-        obj = self.model(pk=self.log_object_id(key), label=self.item_label(item))
+        obj = self.model(pk=self.log_object_id(key).replace("\0", NUL_SYMBOL),
+                         label=self.item_label(item).replace("\0", NUL_SYMBOL))
         obj.object_id = self.table.object_id(key)
         return obj
 

@@ -4,7 +4,9 @@
 through one dispatch call; `errors` turns every driver error into
 `dynamodb_tables.exceptions`; `serialization` converts Python values to
 DynamoDB's typed attribute values and back; `metering` counts what each web
-request costs. Nothing above this package catches `ClientError`.
+request costs; `budget` bounds how long it waits for DynamoDB, and `attempts`
+holds botocore's attempts to that and notes writes left unconfirmed. Nothing
+above this package catches `ClientError`.
 """
 
 from .batches import call_batch  # noqa: I001 - after dispatch, which it calls

@@ -14,9 +14,26 @@ from django.conf import settings
 from django.core.signals import setting_changed
 
 from . import metering
+from .attempts import AttemptHooks, watched
 from .errors import translated
 
-_local = threading.local()
+
+def _os_thread_local():
+    """Return a threading.local of OS threads, even where gevent has patched threading.
+
+    Under gunicorn's gevent workers, threading.local is one per greenlet, i.e.
+    per client connection, and a client costs about 50 ms of CPU to build.
+    The greenlets of one OS thread may share its client: botocore's clients
+    are thread-safe once built.
+    """
+    try:
+        from gevent import monkey
+    except ImportError:  # gevent is the image's; a project without it has plain threads
+        return threading.local()
+    return monkey.get_original("threading", "local")()
+
+
+_local = _os_thread_local()
 # Bumped when settings.DYNAMODB changes (tests, mostly); each thread compares
 # its client's generation with this one and rebuilds a stale client.
 _generation = 0
@@ -40,12 +57,16 @@ def _new_client():
         read_timeout=options["READ_TIMEOUT"],
     )
     # A session per client: boto3's default session is shared and not thread-safe.
-    return boto3.session.Session().client(
+    client = boto3.session.Session().client(
         "dynamodb",
         region_name=options["REGION"],
         endpoint_url=options["ENDPOINT_URL"],
         config=config,
     )
+    # Each attempt held to a web request's time budget, and watched for lost answers.
+    AttemptHooks(options["CONNECT_TIMEOUT"], options["READ_TIMEOUT"],
+                 options["MAX_ATTEMPTS"]).register(client)
+    return client
 
 
 def reset():
@@ -67,17 +88,23 @@ def call(operation, **params):
 
     Operations that can report the capacity they consume are asked to (unless
     the caller chose otherwise), and every request, failed ones included, is
-    timed and handed to `metering`, which shows staff what a page cost.
+    timed and handed to `metering`, which shows staff what a page cost. In a
+    web request, the attempts share its time budget (`budget`); a write that
+    went unanswered and was not settled by a retry raises WriteUnconfirmed.
     """
     if operation in metering.CAPACITY_OPERATIONS:
         params.setdefault("ReturnConsumedCapacity", "TOTAL")
     send = getattr(client(), operation)
     started = time.perf_counter()
-    try:
-        response = translated(lambda: send(**params), params.get("TableName"))
-    except Exception:
-        metering.record(operation, time.perf_counter() - started, failed=True)
-        raise
+    with watched() as attempts:
+        try:
+            response = translated(lambda: send(**params), params.get("TableName"))
+        except Exception as error:
+            metering.record(operation, time.perf_counter() - started, failed=True)
+            told = attempts.outcome(metering.api_name(operation), error, endpoint_description())
+            if told is error:
+                raise
+            raise told from error
     metering.record(operation, time.perf_counter() - started, response.get("ConsumedCapacity"))
     return response
 

@@ -49,6 +49,11 @@ def _where():
     return endpoint_description()
 
 
+def _sentence(error):
+    # botocore's messages sometimes end in a full stop, sometimes not.
+    return str(error).rstrip(".")
+
+
 def translated(action, table=None):
     """Return action(), with any driver error raised as one of the store's own."""
     try:
@@ -61,13 +66,13 @@ def translated(action, table=None):
         ) from error
     except (EndpointConnectionError, ConnectTimeoutError, ConnectionClosedError) as error:
         raise StoreUnavailable(
-            f"Cannot reach DynamoDB at {_where()}: {error}. "
+            f"Cannot reach DynamoDB at {_where()}: {_sentence(error)}. "
             "Is DynamoDB running (`make run` and `docker compose up` start "
             "DynamoDB Local), and is AWS_ENDPOINT_URL_DYNAMODB right?"
         ) from error
     except ReadTimeoutError as error:
         raise StoreUnavailable(
-            f"DynamoDB at {_where()} did not answer in time: {error}. "
+            f"DynamoDB at {_where()} did not answer in time: {_sentence(error)}. "
             "Try again shortly; if it keeps happening, raise DYNAMODB_READ_TIMEOUT."
         ) from error
     except (NoCredentialsError, PartialCredentialsError, CredentialRetrievalError) as error:

@@ -14,7 +14,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 from .. import backend
-from ..exceptions import InvalidRequest
+from ..exceptions import InvalidRequest, StoreError
 from ..values.rules import clip
 from .records import BadRecord, parse_record, records, unwrapped
 
@@ -36,6 +36,11 @@ class ImportSummary:
     skipped: int = 0
 
 
+class ImportInterrupted(StoreError):
+    """DynamoDB failed part-way through the writing pass; the message says how many items
+    were written and how to add the rest."""
+
+
 class ExistingKeys(InvalidRequest):
     """Keys of the file exist in the table, and the import was told neither to skip nor
     to overwrite them."""
@@ -51,8 +56,10 @@ class Importer:
         self.table = manager.table
         self.mode = mode
         self.workers = workers
-        # Items stored so far, counted by the writing threads as they go.
+        # Items stored so far, counted by the writing threads as they go, and
+        # those of failed batches, which DynamoDB may have written in part.
         self._stored = 0
+        self._in_doubt = 0
         self._stored_lock = threading.Lock()
         # progress(done, total): called as records are checked (total None) and
         # written, for a progress bar on a terminal.
@@ -108,7 +115,16 @@ class Importer:
         idle during every round trip. At most two chunks per thread wait in
         line, so memory stays bounded. Each thread runs in a copy of this
         context, so a metering recording around the import counts it all.
+        Should DynamoDB fail part-way, ImportInterrupted says what was written.
         """
+        try:
+            self._write_all(lines, total)
+        except StoreError as error:
+            # Raised once the pool has stopped: the threads' batches are all counted.
+            raise self._interrupted(error, total) from error
+        return self.summary
+
+    def _write_all(self, lines, total):
         pending = set()
         with ThreadPoolExecutor(self.workers, thread_name_prefix="import") as pool:
 
@@ -133,7 +149,19 @@ class Importer:
             finally:
                 for future in pending:
                     future.cancel()
-        return self.summary
+
+    def _interrupted(self, error, total):
+        total = f" of {total:,}" if total is not None else ""
+        doubt = f", and {self._in_doubt:,} more may have been" if self._in_doubt else ""
+        if self.mode == OVERWRITE:
+            resume = "Import the file again with --overwrite to write the rest."
+        else:
+            resume = ("Import the file again with --skip-existing to add the rest: it leaves "
+                      "the items already written as they are.")
+        return ImportInterrupted(
+            f"The import stopped part-way: {error} {self._stored:,}{total} items were "
+            f"written{doubt}. {resume}"
+        )
 
     def _collect(self, futures, total):
         for future in futures:
@@ -172,6 +200,10 @@ class Importer:
             self.manager.batch_write({"PutRequest": {"Item": record}} for _, record in batch)
             with self._stored_lock:
                 self._stored += len(batch)
+        except StoreError:
+            with self._stored_lock:
+                self._in_doubt += len(batch)
+            raise
         except InvalidRequest as error:
             first, last = batch[0][0], batch[-1][0]
             lines = f"line {first}" if first == last else f"lines {first}–{last}"
@@ -200,19 +232,6 @@ class Importer:
             return {name: _with_bytes(value) for name, value in record.items()}
         except (ValueError, TypeError, AttributeError, binascii.Error):
             raise BadRecord(line_number, "the file changed while it was being imported") from None
-
-
-def _with_bytes(value):
-    (kind, content), = value.items()
-    if kind == "B":
-        return {kind: base64.b64decode(content)}
-    if kind == "BS":
-        return {kind: [base64.b64decode(member) for member in content]}
-    if kind == "M":
-        return {kind: {name: _with_bytes(member) for name, member in content.items()}}
-    if kind == "L":
-        return {kind: [_with_bytes(member) for member in content]}
-    return value
 
 
 def _with_bytes(value):

@@ -18,7 +18,7 @@ from ..exceptions import (
 )
 from ..values.rules import validate_attribute_name
 from . import scan
-from .changes import REMOVE, apply_changes
+from .changes import REMOVE, apply_changes, holds, same_item
 from .expressions import Expression
 from .pagination import Page, Position, decode_cursor, encode_cursor
 
@@ -100,11 +100,13 @@ class ItemManager:
     # --- Writing ---------------------------------------------------------------
 
     def create(self, item):
-        """Store a new item and return it; never overwrite an existing key."""
-        item = dict(item)
+        """Store a new item and return it; never overwrite an existing key.
+
+        A retry that finds exactly this item stored is a success: this request's
+        own earlier attempt wrote it, and its answer was lost.
+        """
+        item = self.table.with_new_key(dict(item))
         partition = self.table.partition_key.name
-        if item.get(partition) is None and self.table.new_partition_key:
-            item[partition] = self.table.new_partition_key()
         self.table.validate_item(item)
         expression = Expression()
         try:
@@ -113,11 +115,15 @@ class ItemManager:
                 TableName=self.name,
                 Item=backend.to_attributes(item),
                 ConditionExpression=f"attribute_not_exists({expression.name(partition)})",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 **expression.params(),
             )
-        except ConditionFailed:
+        except ConditionFailed as failure:
+            if failure.after_unanswered and failure.item and same_item(failure.item, item):
+                return failure.item
             key = self.table.key_of(item)
-            raise ItemAlreadyExists(self.table.key_label(key), self.table.verbose_name) from None
+            raise ItemAlreadyExists(self.table.key_label(key), self.table.verbose_name,
+                                    existing=failure.item) from None
         except InvalidRequest as error:
             raise InvalidItem(str(error)) from error
         return item
@@ -128,6 +134,8 @@ class ItemManager:
         With `expected` (the item as the user saw it), the write happens only
         if the item still holds those values: otherwise ItemChanged, which
         carries the current item, so nobody's save is silently overwritten.
+        An item that holds the changes already is a success, not a conflict:
+        a retry or a re-submitted form whose earlier write was applied unconfirmed.
         """
         key = self.table.as_key(key)
         if any(name in changes for name in self.table.key_names):
@@ -166,6 +174,8 @@ class ItemManager:
                 **expression.params(),
             )
         except ConditionFailed as failure:
+            if failure.item is not None and holds(failure.item, changes):
+                return failure.item
             raise self._refusal(key, expected, failure) from None
         except InvalidRequest as error:
             raise InvalidItem(str(error)) from error
@@ -186,6 +196,10 @@ class ItemManager:
                 **expression.params(),
             )
         except ConditionFailed as failure:
+            if failure.item is None and failure.after_unanswered and expected is not None:
+                # Gone after an attempt of this request went unanswered: that attempt
+                # (or someone just before it) deleted it, as asked.
+                return expected
             raise self._refusal(key, expected, failure) from None
         return backend.from_attributes(response["Attributes"])
 

@@ -111,6 +111,13 @@ class Table:
 
     # --- Keys ------------------------------------------------------------------
 
+    def with_new_key(self, item):
+        """Return the item, with a new partition key if it has none and the table makes them."""
+        partition = self.partition_key.name
+        if item.get(partition) is None and self.new_partition_key:
+            item = {**item, partition: self.new_partition_key()}
+        return item
+
     def key_of(self, item):
         """Return the item's key (its key attributes), checked."""
         missing = [name for name in self.key_names if name not in item]

@@ -11,7 +11,7 @@ is exact and nothing goes through float:
   from a List, Binary from a String, or keep a 38-digit number exact.
 
 Values a text form cannot carry unchanged are `editable() == False`: a
-String Set member with a line break, an empty String or Binary Set member
+String Set member with a line break or only spaces, an empty String or Binary Set member
 (blank lines are ignored), and a NUL character, which HTML turns into
 U+FFFD. The editor shows them read-only and never writes them back.
 """
@@ -87,7 +87,8 @@ def editable(value):
     if kind == "S":
         return "\x00" not in value
     if kind == "SS":
-        return all(member and not _LINE_BREAK.search(member) and "\x00" not in member
+        # Blank lines are ignored when the text is read back: so is a member of spaces.
+        return all(member.strip() and not _LINE_BREAK.search(member) and "\x00" not in member
                    for member in value)
     if kind == "BS":
         return all(value)  # an empty member would be a blank line, which is ignored

@@ -328,7 +328,8 @@ def main(argv=None):
     parser.add_argument("--timeout", type=float, default=900, help="seconds for the whole run")
     parser.add_argument("--seed", default="0")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    parser.add_argument("--threads", type=int, default=4,
+                        help="ignored: gunicorn.conf.py runs gevent workers")
     options = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="contactsite-load-") as workdir, \
             local_stack(workdir, workers=options.workers, threads=options.threads) as server:

@@ -82,23 +82,38 @@ class App:
             raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{stderr}")
         return seconds, stderr
 
+    def another_server(self, workdir):
+        """Return an App for a second server of this deployment: same settings, own logs."""
+        other = type(self).__new__(type(self))
+        other.__dict__.update(self.__dict__, workdir=Path(workdir), server=None, url=None)
+        other.env = dict(self.env)
+        return other
+
     def prepare(self):
         """Collect static files, create the table, the auth database and the admin user."""
         # With DEBUG off, pages name static files from the collected manifest, as in the image.
-        for command in (("collectstatic", "--noinput", "--verbosity", "0"), ("create_table",),
-                        ("migrate", "--noinput"), ("createcachetable",), ("ensure_superuser",)):
+        self.manage("collectstatic", "--noinput", "--verbosity", "0")
+        self.set_up()
+
+    def set_up(self):
+        """Create the table, the auth database and the admin user, as each server's start does."""
+        for command in (("create_table",), ("migrate", "--noinput"), ("ensure_superuser",)):
             self.manage(*command)
 
-    def serve(self, workers=2, threads=4):
-        """Start gunicorn as scripts/docker-start does, on a free loopback port; return its URL."""
+    def serve(self, workers=2, threads=None):
+        """Start gunicorn as scripts/docker-start does, on a free loopback port; return its URL.
+
+        `threads` is left from thread workers: gunicorn.conf.py's gevent workers serve
+        each connection in a greenlet.
+        """
         port = free_port()
         self.log_path = self.workdir / "gunicorn.log"
         with open(self.log_path, "ab") as log:
             self.server = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "contactsite.wsgi",
-                 "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-                 "--threads", str(threads), "--error-logfile", "-", "--no-control-socket",
-                 "--worker-tmp-dir", "/dev/shm"],
+                 "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
+                 "--workers", str(workers),
+                 "--error-logfile", "-", "--no-control-socket", "--worker-tmp-dir", "/dev/shm"],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
@@ -117,7 +132,8 @@ class App:
 
 
 @contextlib.contextmanager
-def local_stack(workdir, table="Contacts", settings="contactsite.settings", workers=2, threads=4):
+def local_stack(workdir, table="Contacts", settings="contactsite.settings", workers=2,
+                threads=None):
     """Start DynamoDB Local, prepare the app and serve it; yield the App (its `url` set).
 
     DynamoDB Local and gunicorn are stopped when the block ends or fails;

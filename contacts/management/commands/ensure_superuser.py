@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from contacts.management.setup_lock import setup_lock
+
 GENERATED_USERNAME = "admin"
 
 
@@ -15,7 +17,11 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        wanted = settings.SUPERUSER
+        # Servers starting together would each find no admin and create it twice.
+        with setup_lock():
+            self._ensure(settings.SUPERUSER)
+
+    def _ensure(self, wanted):
         users = get_user_model()._default_manager
         if wanted["USERNAME"]:
             self._ensure_named(users, wanted)

@@ -7,6 +7,7 @@ import time
 from django.core.management.base import CommandError
 
 from dynamodb_tables.backend import metering
+from dynamodb_tables.exceptions import StoreError
 from dynamodb_tables.management.base import StoreCommand
 from dynamodb_tables.store import importer
 from dynamodb_tables.store.records import BadRecord
@@ -59,6 +60,13 @@ class Command(StoreCommand):
                 if progress:
                     progress.finish()
                 raise CommandError(f"{label}, {error}. Nothing was written.") from error
+            except importer.ImportInterrupted:
+                if progress:
+                    progress.finish()
+                raise  # its message says how much was written
+            except StoreError as error:
+                # Only the first pass reads DynamoDB before anything is written.
+                raise CommandError(f"{error} Nothing was written.") from error
         self.stdout.write(
             f"Imported {label} into {self.table_label(items.name)}: "
             f"{self._counts(options['mode'], summary, cost.write_units)}",

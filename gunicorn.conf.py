@@ -1,0 +1,17 @@
+"""gunicorn's settings for contactsite: scripts/docker-start, the tests and the benchmark
+start gunicorn with this file, and gunicorn reads it by itself when started in this folder.
+
+Workers, bind address and logs are on gunicorn's command line (scripts/docker-start).
+"""
+
+# gevent workers: a connection whose client sends or reads slowly (or not at
+# all) holds a greenlet, not one of a few threads, so stalled connections
+# cannot stop the others being answered. Each worker keeps up to this many.
+worker_class = "gevent"
+worker_connections = 1000
+
+# gunicorn would itself take X-Forwarded-Proto, -Ssl and -Protocol from
+# 127.0.0.1 as "this request came over HTTPS". Django decides that, and only
+# when DJANGO_TRUST_X_FORWARDED_PROTO says so (SECURE_PROXY_SSL_HEADER).
+secure_scheme_headers = {}
+forwarded_allow_ips = ""
