@@ -19,7 +19,7 @@ from dynamodb_tables import backend
 from dynamodb_tables.store import operations
 
 from .helpers import point_store_at
-from .support.processes import dynamodb_local_in_memory, free_port
+from .support.processes import collect_static, dynamodb_local_in_memory, free_port
 
 
 @pytest.fixture(scope="session")
@@ -96,3 +96,10 @@ def posts_as_browsers_send_them(monkeypatch):
         return post(self, path, data, content_type, *args, **kwargs)
 
     monkeypatch.setattr(RequestFactory, "post", urlencoded_post)
+
+
+@pytest.fixture(scope="session")
+def collected_static():
+    """Collect static files once, as the image build does: with DEBUG off, gunicorn's pages
+    name their static files from the collected manifest."""
+    collect_static()

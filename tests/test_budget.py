@@ -43,7 +43,7 @@ def proxy(dynamodb_local):
 
 @pytest.mark.slow
 def test_a_hung_dynamodb_answers_503_within_the_budget_under_gunicorn(
-        tmp_path, proxy, dynamodb_local):
+        tmp_path, proxy, dynamodb_local, collected_static):
     """Every request is held by the proxy (a paused DynamoDB). Sent at once, the list, a save
     and /healthz answer 503 in the admin's look or as JSON, never a bare 500, the pages
     within the budget plus a second and /healthz within about 2 s. The default attempts and

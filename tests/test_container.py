@@ -22,7 +22,7 @@ from contacts.models import CONTACTS, contacts
 from dynamodb_tables.exceptions import TableAlreadyExists
 from dynamodb_tables.store import operations
 from tests.support.http import Client
-from tests.support.processes import collect_static, dynamodb_local_in_memory, free_port
+from tests.support.processes import dynamodb_local_in_memory, free_port
 from tests.test_run_local import log_in
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -129,8 +129,8 @@ def assert_no_secret_in(output, *secrets):
 
 
 @pytest.fixture(scope="module", autouse=True)
-def collected_static():
-    collect_static()
+def static_files(collected_static):
+    """Every test here starts the image's gunicorn, whose pages need the collected files."""
 
 
 @pytest.fixture(scope="module")

@@ -35,7 +35,7 @@ from .helpers import (
 )
 from .support.formdata import form_data
 from .support.http import Client as HttpClient
-from .support.processes import collect_static, free_port, start_dynamodb_local, stop
+from .support.processes import free_port, start_dynamodb_local, stop
 
 # Known values that must never reach a page or a log line. Letters and digits
 # only, as DynamoDB Local wants.
@@ -322,11 +322,6 @@ def test_pages_work_again_once_dynamodb_answers(prepared):
 
 
 # --- Recovery under a running server --------------------------------------------------------
-
-
-@pytest.fixture
-def collected_static():
-    collect_static()
 
 
 @pytest.mark.slow

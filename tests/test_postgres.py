@@ -22,7 +22,7 @@ from django.db import connection
 
 from tests.support.http import Client, page_form
 from tests.support.postgres import postgresql_server
-from tests.support.processes import ROOT, collect_static, dynamodb_local_in_memory
+from tests.support.processes import ROOT, dynamodb_local_in_memory
 from tests.support.stack import App
 from tests.test_aws_template import template
 
@@ -73,10 +73,9 @@ def test_the_auth_database_tests_pass_on_postgresql(postgresql, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def servers(postgresql, tmp_path_factory):
+def servers(postgresql, tmp_path_factory, collected_static):
     """Two gunicorn servers of one deployment, set up at the same moment as two tasks start."""
     workdir = tmp_path_factory.mktemp("two-servers")
-    collect_static()
     with dynamodb_local_in_memory(workdir) as endpoint:
         first = App(workdir / "first", endpoint, "Contacts")
         first.env.update(

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from tests.support.http import Client
-from tests.support.processes import collect_static, free_port
+from tests.support.processes import free_port
 from tests.support.stack import App
 
 pytestmark = pytest.mark.slow
@@ -21,8 +21,8 @@ ANSWER_WITHIN = 5
 
 
 @pytest.fixture(scope="module", autouse=True)
-def collected_static():
-    collect_static()  # the login page names its static files from the manifest
+def static_files(collected_static):
+    """The login page names its static files from the collected manifest."""
 
 
 def serve(tmp_path, workers=1, **settings):

@@ -131,7 +131,7 @@ def test_healthz_answers_a_load_balancer_asking_by_ip_address(db, client, contac
 
 
 @pytest.fixture
-def collected_static(settings, tmp_path):
+def production_static(settings, tmp_path):
     """Production static files: collected with the hashed, compressed manifest storage."""
     settings.DEBUG = False
     settings.STATIC_ROOT = tmp_path
@@ -145,7 +145,7 @@ def collected_static(settings, tmp_path):
     return tmp_path
 
 
-def test_static_files_are_served_hashed_by_whitenoise(db, collected_static):
+def test_static_files_are_served_hashed_by_whitenoise(db, production_static):
     """With DEBUG off, WhiteNoise serves admin/css/base.css under its content-hashed name."""
     url = static("admin/css/base.css")
     assert re.fullmatch(r"/static/admin/css/base\.[0-9a-f]{12}\.css", url), url
@@ -156,20 +156,20 @@ def test_static_files_are_served_hashed_by_whitenoise(db, collected_static):
     assert response["Content-Type"].startswith("text/css")
     body = b"".join(response.streaming_content)
     response.close()
-    on_disk = (collected_static / url.removeprefix("/static/")).read_bytes()
+    on_disk = (production_static / url.removeprefix("/static/")).read_bytes()
     assert body == on_disk
     # Hashed names never change content, so they may be cached for ever.
     assert "immutable" in response["Cache-Control"]
 
 
-def test_unknown_static_file_is_404(db, collected_static):
+def test_unknown_static_file_is_404(db, production_static):
     """A static URL that collectstatic did not produce is not served."""
     response = Client().get("/static/admin/css/no-such-file.css")
 
     assert response.status_code == 404
 
 
-def test_login_page_links_hashed_css(db, collected_static):
+def test_login_page_links_hashed_css(db, production_static):
     """With the manifest storage, the login page links the hashed stylesheet."""
     response = Client().get("/admin/login/")
 
