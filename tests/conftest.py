@@ -9,6 +9,7 @@ table created through the app's own `create_table` code.
 import uuid
 from urllib.parse import urlencode
 
+import boto3
 import pytest
 from django.core.cache import cache
 from django.test.client import MULTIPART_CONTENT, RequestFactory
@@ -16,9 +17,11 @@ from moto import mock_aws
 
 from contacts.models import CONTACTS
 from dynamodb_tables import backend
+from dynamodb_tables.exceptions import TableMissing
 from dynamodb_tables.store import operations
 
 from .helpers import point_store_at
+from .support.faultproxy import FaultProxy
 from .support.processes import collect_static, dynamodb_local_in_memory, free_port
 
 
@@ -103,3 +106,29 @@ def collected_static():
     """Collect static files once, as the image build does: with DEBUG off, gunicorn's pages
     name their static files from the collected manifest."""
     collect_static()
+
+
+@pytest.fixture
+def proxy(dynamodb_local):
+    """The fault-injecting proxy in front of the session's DynamoDB Local."""
+    with FaultProxy(dynamodb_local) as proxy:
+        yield proxy
+
+
+@pytest.fixture
+def raw(dynamodb_local):
+    """A client straight to DynamoDB Local, past the proxy: what is really stored."""
+    return boto3.client("dynamodb", endpoint_url=dynamodb_local, region_name="us-east-1")
+
+
+@pytest.fixture
+def proxied_table(settings, proxy):
+    """A fresh contacts table reached through the proxy; released and deleted afterwards."""
+    point_store_at(settings, proxy.url, f"Proxied-{uuid.uuid4().hex[:12]}")
+    operations.create_table(CONTACTS, operations.Capacity())
+    yield
+    proxy.release()
+    try:
+        operations.delete_table(CONTACTS.name, wait=False)
+    except TableMissing:
+        pass

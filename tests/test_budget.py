@@ -19,12 +19,8 @@ import boto3
 import pytest
 from django.test import Client
 
-from contacts.models import CONTACTS
-from dynamodb_tables.exceptions import TableMissing
-from dynamodb_tables.store import operations
-
-from .helpers import LIST_URL, change_url, point_store_at
-from .support.faultproxy import HANG, FaultProxy, delay
+from .helpers import LIST_URL, change_url
+from .support.faultproxy import HANG, delay
 from .support.http import Client as HttpClient
 from .support.http import page_form
 from .test_container import StartScript
@@ -33,12 +29,6 @@ from .test_transfer import run
 BUDGET = 2
 # /healthz has 1.5 s for DynamoDB (contactsite.views); "about 2 s" in all.
 HEALTH_LIMIT = 2.5
-
-
-@pytest.fixture
-def proxy(dynamodb_local):
-    with FaultProxy(dynamodb_local) as proxy:
-        yield proxy
 
 
 @pytest.mark.slow
@@ -99,16 +89,8 @@ def test_a_hung_dynamodb_answers_503_within_the_budget_under_gunicorn(
 
 
 @pytest.fixture
-def slow_table(settings, proxy, admin_user):
-    point_store_at(settings, proxy.url, f"Budget-{uuid.uuid4().hex[:12]}")
+def slow_table(settings, proxied_table):
     settings.DYNAMODB = {**settings.DYNAMODB, "REQUEST_BUDGET": 1}
-    operations.create_table(CONTACTS, operations.Capacity())
-    yield
-    proxy.release()
-    try:
-        operations.delete_table(CONTACTS.name, wait=False)
-    except TableMissing:
-        pass
 
 
 def test_commands_keep_the_longer_timeouts(slow_table, proxy, admin_user):

@@ -10,17 +10,13 @@ lost or applied twice.
 
 import html
 import time
-import uuid
 
-import boto3
 import pytest
 from django.test import Client
 
 from contacts.models import CONTACTS
-from dynamodb_tables.exceptions import TableMissing
-from dynamodb_tables.store import operations
 
-from .helpers import ADD_URL, LIST_URL, change_url, delete_url, point_store_at, put, stored
+from .helpers import ADD_URL, LIST_URL, change_url, delete_url, put, stored
 from .support import faultproxy
 from .support.faultproxy import (
     ERROR_500,
@@ -29,7 +25,6 @@ from .support.faultproxy import (
     RESET,
     RESET_AFTER,
     THROTTLE,
-    FaultProxy,
     delay,
 )
 from .support.formdata import form_data
@@ -40,31 +35,12 @@ SLACK = 1.0
 
 
 @pytest.fixture
-def proxy(dynamodb_local):
-    with FaultProxy(dynamodb_local) as proxy:
-        yield proxy
-
-
-@pytest.fixture
-def raw(dynamodb_local):
-    """A client straight to DynamoDB Local, past the proxy: what is really stored."""
-    return boto3.client("dynamodb", endpoint_url=dynamodb_local, region_name="us-east-1")
-
-
-@pytest.fixture
-def proxied(settings, proxy, admin_user):
+def proxied(settings, proxied_table, admin_user):
     """A fresh table reached through the proxy, a 2 s budget, and a logged-in admin client."""
-    point_store_at(settings, proxy.url, f"Faults-{uuid.uuid4().hex[:12]}")
     settings.DYNAMODB = {**settings.DYNAMODB, "REQUEST_BUDGET": BUDGET, "MAX_ATTEMPTS": 3}
-    operations.create_table(CONTACTS, operations.Capacity())
     client = Client(raise_request_exception=False)
     client.force_login(admin_user)
-    yield client
-    proxy.release()
-    try:
-        operations.delete_table(CONTACTS.name, wait=False)
-    except TableMissing:
-        pass
+    return client
 
 
 def timed(send, *args, **kwargs):

@@ -5,43 +5,14 @@ DynamoDB Local sits behind the fault proxy (tests/support/faultproxy.py), whose
 log shows every item DynamoDB received.
 """
 
-import uuid
 
-import boto3
 import pytest
 from django.core.management.base import CommandError
 
 from contacts.models import CONTACTS
-from dynamodb_tables.exceptions import TableMissing
-from dynamodb_tables.store import operations
 
-from .helpers import point_store_at
-from .support.faultproxy import ERROR_500, RESET, THROTTLE, FaultProxy, unprocessed
+from .support.faultproxy import ERROR_500, RESET, THROTTLE, unprocessed
 from .test_transfer import record, run, scan_all, write_lines
-
-
-@pytest.fixture
-def proxy(dynamodb_local):
-    with FaultProxy(dynamodb_local) as proxy:
-        yield proxy
-
-
-@pytest.fixture
-def raw(dynamodb_local):
-    """A client straight to DynamoDB Local, past the proxy: what is really stored."""
-    return boto3.client("dynamodb", endpoint_url=dynamodb_local, region_name="us-east-1")
-
-
-@pytest.fixture
-def proxied_table(settings, proxy):
-    point_store_at(settings, proxy.url, f"Imports-{uuid.uuid4().hex[:12]}")
-    operations.create_table(CONTACTS, operations.Capacity())
-    yield
-    proxy.release()
-    try:
-        operations.delete_table(CONTACTS.name, wait=False)
-    except TableMissing:
-        pass
 
 
 def import_file(tmp_path, count):
