@@ -194,7 +194,6 @@ class ItemEditor:
     def __init__(self, table, form_class, data=None, item=None, read_only=False,
                  form_initial=None, rows=None, blank_rows=BLANK_ROWS):
         self.table = table
-        self.form_class = form_class
         self.item = item
         self.form = form_class(data, table=table, item=item, read_only=read_only,
                                initial=form_initial or {})
@@ -233,10 +232,8 @@ class ItemEditor:
     def resulting_item(self):
         """Return the item as this valid form would store it, checked (its size first)."""
         if self.item is None:
-            item = self.new_item()
-            if self.table.new_partition_key and item.get(self.table.partition_key.name) is None:
-                # A key left blank will be generated; its size is that of a fresh one.
-                item[self.table.partition_key.name] = self.table.new_partition_key()
+            # A key left blank will be generated; its size is that of a fresh one.
+            item = self.table.with_new_key(self.new_item())
         else:
             item = apply_changes(self.item, self.changes())
         return self.table.validate_item(item)

@@ -11,7 +11,7 @@ import json
 
 from ..exceptions import InvalidItem, InvalidRequest
 from ..values import typed
-from ..values.rules import MAX_DEPTH, MAX_ITEM_BYTES, Refused, clip, item_size
+from ..values.rules import KEY_WORDS, MAX_DEPTH, MAX_ITEM_BYTES, Refused, clip, item_size
 from .export import CSV_BOM
 
 
@@ -93,7 +93,7 @@ def _checked(record, table):
         if not isinstance(value, dict) or set(value) != {attribute.type}:
             written = typed.WRITTEN[attribute.type]
             raise _Problem(
-                f"“{attribute.name}” must be {_KEY_WORDS[attribute.type]}, written "
+                f"“{attribute.name}” must be {KEY_WORDS[attribute.type]}, written "
                 f"{written}, not {typed.short(value)}"
             )
     try:
@@ -116,8 +116,6 @@ def _checked(record, table):
         )
     return key, size
 
-
-_KEY_WORDS = {"S": "a string", "N": "a number", "B": "binary data"}
 
 
 def records(lines):

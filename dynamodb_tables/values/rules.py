@@ -118,7 +118,8 @@ def validate_attribute_name(name, where="Attribute name"):
 # --- Keys ------------------------------------------------------------------------
 
 _KEY_PYTHON_TYPES = {"S": str, "N": Decimal | int, "B": bytes}
-_KEY_WORDS = {"S": "a string", "N": "a number", "B": "binary data"}
+# How messages name what a key attribute of each type holds.
+KEY_WORDS = {"S": "a string", "N": "a number", "B": "binary data"}
 
 
 def validate_key_value(name, kind, value, role="partition"):
@@ -129,7 +130,7 @@ def validate_key_value(name, kind, value, role="partition"):
     expected = _KEY_PYTHON_TYPES[kind]
     if not isinstance(value, expected) or isinstance(value, bool):
         shown = TYPE_LABELS.get(_python_kind(value), type(value).__name__)
-        raise InvalidItem(f"“{name}” must be {_KEY_WORDS[kind]}, not {shown}.")
+        raise InvalidItem(f"“{name}” must be {KEY_WORDS[kind]}, not {shown}.")
     if kind == "N":
         try:
             check_number(Decimal(value))
