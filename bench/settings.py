@@ -1,8 +1,11 @@
 """Settings for the benchmark's gunicorn: the production settings plus bench-only URLs.
 
-Only `make bench` uses this module; production never serves /bench/.
+Only `make bench` uses this module; production never serves /bench/ nor
+names its worker in a header.
 """
 
 from contactsite.settings import *  # noqa: F403
+from contactsite.settings import MIDDLEWARE
 
 ROOT_URLCONF = "bench.urls"
+MIDDLEWARE = ["bench.middleware.WorkerHeaderMiddleware", *MIDDLEWARE]

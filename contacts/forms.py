@@ -28,6 +28,11 @@ class ContactForm(ItemForm):
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        if not self.fields["username"].disabled and not username.strip():
-            raise ValidationError(self.fields["username"].error_messages["required"])
+        field = self.fields["username"]
+        if field.disabled or username.strip():
+            return username
+        if field.required:
+            raise ValidationError(field.error_messages["required"])
+        if username:
+            raise ValidationError("Enter a username, or leave the field empty.")
         return username

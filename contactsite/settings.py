@@ -34,7 +34,8 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "Set DJANGO_SECRET_KEY (a long random string, e.g. from "
             "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`), "
-            "or set DJANGO_DEBUG=true for local development."
+            "or set DJANGO_DEBUG=true for local development (`make run` writes both "
+            "into .env when there is none)."
         )
     # Development only: DEBUG is on, so nothing here is meant to be secure.
     SECRET_KEY = "django-insecure-development-only-key"
@@ -230,8 +231,15 @@ AXES_LOCKOUT_CALLABLE = "contactsite.security.lockout_response"
 AXES_VERBOSE = False
 
 CACHES = {
-    # Per process: only the approximate item count, which may differ per worker.
+    # Per process: table descriptions and other values any worker may read again.
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # The approximate item counts' tally of this app's own adds, deletes and imports
+    # (dynamodb_tables.store.counts), in the auth database: every worker, server and
+    # command shares it. `manage.py migrate` creates its table (contacts' migrate).
+    "dynamodb_tables": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "dynamodb_tables_cache",
+    },
 }
 
 # --- Django's own database: users, sessions, admin log (never contacts) -----
@@ -286,10 +294,26 @@ def _endpoint_url(value):
     return value
 
 
+def _dax_endpoint(value):
+    """Return a DAX cluster's discovery endpoint, or None for no DAX; reject anything else."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("dax", "daxs") or not parts.hostname:
+        raise ImproperlyConfigured(
+            "DYNAMODB_DAX_ENDPOINT must be a DAX cluster endpoint such as "
+            f"daxs://my-cluster.abc123.dax-clusters.us-east-1.amazonaws.com, not {value!r}. "
+            "Unset it to read from DynamoDB directly."
+        )
+    return value
+
+
 DYNAMODB = {
     "TABLE": env.str("DYNAMODB_TABLE", default="Contacts"),
     "REGION": env.str("AWS_REGION", default="") or None,
     "ENDPOINT_URL": _endpoint_url(env.str("AWS_ENDPOINT_URL_DYNAMODB", default="")),
+    # Optional: eventually consistent Scan and Query through DAX (dynamodb_tables.backend.dax).
+    "DAX_ENDPOINT": _dax_endpoint(env.str("DYNAMODB_DAX_ENDPOINT", default="")),
     # Standard retry mode backs off on throttling and transient errors.
     "MAX_ATTEMPTS": _whole_number("AWS_MAX_ATTEMPTS", 3, minimum=1),
     # Short timeouts: an unreachable DynamoDB must become a clear error page

@@ -3,7 +3,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .security import admin_login
-from .views import healthz
+from .views import favicon, healthz
 
 # A 403 in the admin's look (templates/403.html), with its header and user links.
 handler403 = "contactsite.views.permission_denied"
@@ -18,4 +18,6 @@ urlpatterns = [
     path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for it on any page that names no icon (a JSON answer, an error page).
+    path("favicon.ico", favicon),
 ]

@@ -1,10 +1,11 @@
-"""Views that are not admin pages: /healthz and the 403 page."""
+"""Views that are not admin pages: /healthz, /favicon.ico and the 403 page."""
 
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -50,3 +51,12 @@ def permission_denied(request, exception=None):
     context = admin.site.each_context(request) if hasattr(request, "user") else {}
     context["title"] = "Permission denied"
     return TemplateResponse(request, "403.html", context, status=403)
+
+
+@require_safe
+def favicon(request):
+    """Send /favicon.ico to the site's icon among the static files (WhiteNoise serves it).
+
+    Not a permanent redirect: the icon's static name changes with its content.
+    """
+    return HttpResponseRedirect(static("contacts/favicon.svg"))

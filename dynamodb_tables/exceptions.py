@@ -43,6 +43,24 @@ class StoreMisconfigured(StoreError):
     """Credentials, region or permissions are wrong: an operator must act."""
 
 
+class AccessDenied(StoreMisconfigured):
+    """AWS refused these credentials one action; `action` names it (e.g. dynamodb:CreateBackup),
+    so a page can say which feature is not permitted and keep the rest."""
+
+    def __init__(self, message, action):
+        self.action = action
+        super().__init__(message)
+
+
+class NotSupported(StoreError):
+    """The endpoint has no such feature: DynamoDB Local has no backups, point-in-time
+    recovery, auto scaling or replicas. `feature` names it, once the store knows."""
+
+    def __init__(self, message, feature=None):
+        self.feature = feature
+        super().__init__(message)
+
+
 class TableMissing(StoreError):
     """The table does not exist (yet)."""
 

@@ -49,6 +49,15 @@ def store(request, settings):
         pass
 
 
+@pytest.fixture(scope="module")
+def moto_scaling_loaded():
+    """Load moto's Application Auto Scaling before any page asks it: its first request imports
+    moto's backend (seconds on a busy machine), which a page's 5-second budget would count."""
+    with mock_aws():
+        boto3.client("application-autoscaling", region_name="us-east-1").describe_scalable_targets(
+            ServiceNamespace="dynamodb")
+
+
 @pytest.fixture
 def contacts_table(store):
     """A fresh, empty contacts table created by the app's own code."""

@@ -8,7 +8,7 @@ must not inherit: a developer's own AWS config, credentials, endpoint or
 import os
 
 for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB",
-             "AWS_MAX_ATTEMPTS", "DYNAMODB_TABLE", "DJANGO_ALLOWED_HOSTS"):
+             "AWS_MAX_ATTEMPTS", "DYNAMODB_TABLE", "DJANGO_ALLOWED_HOSTS", "DYNAMODB_DAX_ENDPOINT"):
     os.environ.pop(name, None)
 os.environ.update(
     AWS_CONFIG_FILE=os.devnull + "/missing-aws-config",
@@ -39,4 +39,8 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests that need no auth database may still count items (dynamodb_tables.store.counts):
+# the tally uses the default, in-memory cache; tests/test_item_count.py covers the
+# shared one in the auth database.
+CACHES = {"default": CACHES["default"]}  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast tests

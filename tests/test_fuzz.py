@@ -27,7 +27,7 @@ from dynamodb_tables import backend
 from dynamodb_tables.store import operations
 from dynamodb_tables.values.types import TYPES
 
-from .helpers import point_store_at
+from .helpers import point_store_at, without_derived
 from .strategies import other_attributes
 from .support.formdata import form_fields
 
@@ -58,9 +58,9 @@ def table(settings):
 
 
 def stored(client):
-    """Return {id: raw item} of the whole table."""
+    """Return {id: raw item} of the whole table (without the attributes the app derives)."""
     items = client.scan(TableName=CONTACTS.name, ConsistentRead=True)["Items"]
-    return {item["id"]["S"]: item for item in items}
+    return {item["id"]["S"]: without_derived(item) for item in items}
 
 
 def put(client, contact_id, **attributes):

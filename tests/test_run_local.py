@@ -85,6 +85,37 @@ def log_in(run, username, password):
         return client.get("/", follow=True).text
 
 
+def second_terminal(tmp_path, *args):
+    """Run `manage.py ARGS` as in a new terminal: no variable but PATH and HOME (and
+    DJANGO_ENV_FILE, standing in for the project folder's .env)."""
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+           "DJANGO_ENV_FILE": str(tmp_path / "missing.env")}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def assert_second_terminal_reaches_the_same_store(tmp_path, run, dynamodb_port):
+    """run-local wrote a .env (and said so), readable by its owner only, with which a
+    command in another terminal reaches the same DynamoDB Local and auth database."""
+    env_file = tmp_path / "missing.env"
+    assert f"Wrote {env_file}" in run.output
+    assert env_file.stat().st_mode & 0o077 == 0, "the .env holds a secret key"
+    endpoint = f"http://127.0.0.1:{dynamodb_port}"
+
+    described = second_terminal(tmp_path, "describe_table")
+    assert described.returncode == 0, described.stderr
+    assert "Items (approximate)  2" in described.stdout  # the tutorial's two contacts
+
+    seed = second_terminal(tmp_path, "seed_contacts")
+    assert seed.returncode == 0, seed.stderr
+    assert seed.stdout.splitlines()[0] == f'Target: table "Contacts" at {endpoint}'
+    assert "Seeded 0 of 2 contacts." in seed.stdout  # the same table: already there
+
+    users = second_terminal(tmp_path, "ensure_superuser")
+    assert users.returncode == 0, users.stderr
+    assert "An admin user already exists." in users.stdout  # the same auth database
+
+
 @pytest.fixture
 def local_store(settings):
     """Point this test's data layer at the DynamoDB Local that run-local starts."""
@@ -101,14 +132,23 @@ def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
     first = LocalRun(tmp_path, local_store, "first")
     try:
         first.wait_until_serving()
+        env_file_text = (tmp_path / "missing.env").read_text()
         assert 'Table "Contacts" created.' in first.output
         # The auth database lives in the data folder run-local was given.
         assert (tmp_path / "data" / "db.sqlite3").is_file()
+        assert_second_terminal_reaches_the_same_store(tmp_path, first, local_store[1])
         password = re.search(r"“admin” with password: (\S+)", first.output).group(1)
         contact_list = log_in(first, "admin", password)
         assert "Log out" in contact_list and "Select contact to change" in contact_list
         for contact_id, username in (("01", "Raju"), ("02", "Sham")):  # the tutorial's contacts
             assert f">{contact_id}</a>" in contact_list and username in contact_list
+        assert "About 2 contacts in table" in contact_list
+        # An import in the second terminal shows in the server's count at once, not in
+        # minutes: the command tells the server (through the auth database) to ask again.
+        (tmp_path / "one.jsonl").write_text('{"id": {"S": "imported"}}\n')
+        imported = second_terminal(tmp_path, "import_contacts", str(tmp_path / "one.jsonl"))
+        assert imported.returncode == 0, imported.stderr
+        assert "About 3 contacts in table" in log_in(first, "admin", password)
         assert contacts.get("01")["username"] == "Raju"
         contacts.create({"id": "survivor", "username": "Still here"})
         contacts.delete("01")
@@ -122,6 +162,9 @@ def test_make_run_serves_and_keeps_data_across_restarts(tmp_path, local_store):
         assert 'Table "Contacts" already exists.' in second.output
         assert "An admin user already exists." in second.output
         assert "password:" not in second.output
+        # The .env of the first start is kept as it was, and no note about it is needed.
+        assert "Wrote " not in second.output and "Note:" not in second.output
+        assert (tmp_path / "missing.env").read_text() == env_file_text
         assert contacts.get("survivor")["username"] == "Still here"
         with pytest.raises(ItemNotFound):
             contacts.get("01")  # seeded once, with the table; not re-seeded

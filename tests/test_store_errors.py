@@ -7,7 +7,12 @@ from django.core.management.base import CommandError
 
 from contacts.models import contacts
 from dynamodb_tables import backend
-from dynamodb_tables.exceptions import StoreError, StoreMisconfigured, StoreUnavailable
+from dynamodb_tables.exceptions import (
+    AccessDenied,
+    StoreError,
+    StoreMisconfigured,
+    StoreUnavailable,
+)
 from tests.helpers import point_store_at
 
 
@@ -39,7 +44,8 @@ def test_rejected_credentials_are_named_without_echoing_them(dynamodb_local, set
         ("ProvisionedThroughputExceededException", StoreUnavailable, "throttling"),
         ("ThrottlingException", StoreUnavailable, "throttling"),
         ("InternalServerError", StoreUnavailable, "having trouble"),
-        ("AccessDeniedException", StoreMisconfigured, "Grant these credentials"),
+        # A StoreMisconfigured that names the action, for pages that degrade per feature.
+        ("AccessDeniedException", AccessDenied, "dynamodb:GetItem: boom. Grant these credentials"),
         ("ExpiredTokenException", StoreMisconfigured, "rejected the credentials"),
         ("SomethingNew", StoreError, "SomethingNew"),
     ],

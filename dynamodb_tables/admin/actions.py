@@ -79,7 +79,11 @@ class ActionViews:
 
     def delete_selected(self, request, keys):
         """Ask to confirm, then delete the selected items and say how many went."""
-        if request.POST.get("post"):
+        # "Back up first" (superusers, who may make backups): if no backup can be made,
+        # nothing is deleted and the confirmation comes back saying why.
+        backed_up = not (request.POST.get("backup_first") and request.user.is_superuser) or (
+            self.backup_first(request))
+        if request.POST.get("post") and backed_up:
             # BatchWriteItem, 25 per request; items already gone are not counted.
             try:
                 deleted = [self.to_object(item) for item in self.items.delete_many(keys)]
@@ -114,6 +118,7 @@ class ActionViews:
             "perms_lacking": set(),
             "protected": [],
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "backup_first_offered": request.user.is_superuser,
             "media": self.media,
         }
         request.current_app = self.admin_site.name

@@ -19,11 +19,19 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, gettext
 
 from ..exceptions import InvalidRequest
+from ..store.request_text import aws_cli, boto3_call
 from ..values.display import display_value, summary
+from ..values.expiry import expiry_text
 from .forms import ItemActionForm
+from .query_forms import carried_keys
 
-# Query keys, as the admin names its own (SEARCH_VAR = "q").
+# Query keys, as the admin names its own (SEARCH_VAR = "q", ORDER_VAR = "o").
 SEARCH_VAR = "q"
+ORDER_VAR = "o"
+# "1": search with the slow fallback ("contains", a bounded Scan) instead of an index.
+CONTAINS_VAR = "contains"
+# "1": leave out items whose time to live has passed (DynamoDB deletes them later).
+HIDE_EXPIRED_VAR = "unexpired"
 CURSOR_VAR = "cursor"
 PAGE_SIZE_VAR = "per_page"
 MORE_PAGE_SIZES = (50, 100, 200)
@@ -31,12 +39,18 @@ MORE_PAGE_SIZES = (50, 100, 200)
 
 @dataclass(frozen=True)
 class ListQuery:
-    """What the change list shows: a search term, a page size and where to start."""
+    """What the change list shows: search, order, query bar and filters, page size, start."""
 
     search: str = ""
     per_page: int = 25
     cursor: str = ""
     default_per_page: int = 25
+    # An attribute name, "-" first for descending; "" for table order.
+    order: str = ""
+    contains: bool = False
+    hide_expired: bool = False
+    # The query bar's and the filters' (key, value) pairs, as given.
+    bar: tuple = ()
 
     @classmethod
     def from_querydict(cls, query, default_per_page):
@@ -53,7 +67,19 @@ class ListQuery:
             per_page=int(per_page),
             cursor=query.get(CURSOR_VAR, ""),
             default_per_page=default_per_page,
+            order=query.get(ORDER_VAR, "").strip(),
+            contains=query.get(CONTAINS_VAR) == "1",
+            hide_expired=query.get(HIDE_EXPIRED_VAR) == "1",
+            bar=tuple((key, query[key]) for key in carried_keys(query) if query.get(key)),
         )
+
+    @property
+    def order_field(self):
+        return self.order.removeprefix("-")
+
+    @property
+    def descending(self):
+        return self.order.startswith("-")
 
     def querystring(self, **changes):
         """Return "?..." for this query with some parts changed (defaults left out)."""
@@ -61,6 +87,14 @@ class ListQuery:
         params = QueryDict(mutable=True)
         if query.search:
             params[SEARCH_VAR] = query.search
+            if query.contains:
+                params[CONTAINS_VAR] = "1"
+        if query.order:
+            params[ORDER_VAR] = query.order
+        if query.hide_expired:
+            params[HIDE_EXPIRED_VAR] = "1"
+        for key, value in query.bar:
+            params[key] = value
         if query.per_page != query.default_per_page:
             params[PAGE_SIZE_VAR] = str(query.per_page)
         if query.cursor:
@@ -84,7 +118,8 @@ def paging_links(query, page):
             else None
         ),
         "next_url": query.querystring(cursor=page.next_cursor) if page.has_next() else None,
-        "clear_search_url": query.querystring(search="", cursor=""),
+        "clear_search_url": query.querystring(search="", contains=False, cursor=""),
+        "clear_query_url": query.querystring(bar=(), cursor=""),
         "page_size_links": [
             (size, query.querystring(per_page=size, cursor=""))
             for size in page_sizes(query.default_per_page)
@@ -92,12 +127,40 @@ def paging_links(query, page):
     }
 
 
-def result_headers(list_display):
-    """Return the columns' (name, label): the listed attributes, then the rest."""
-    return [*((name, name) for name in list_display), ("others", "other attributes")]
+def result_headers(list_display, query, orderable, ttl_attribute=None):
+    """Return the columns' headers as the admin's result_headers does (sorting links included).
+
+    `orderable` holds the listed attributes an index orders the table by;
+    the others say on hover why they do not sort.
+    """
+    headers = []
+    for name in list_display:
+        header = {"name": name, "label": name, "sortable": name in orderable}
+        if header["sortable"]:
+            is_sorted = query.order_field == name
+            ascending = not (is_sorted and query.descending)
+            header.update(
+                sorted=is_sorted,
+                ascending=ascending,
+                url_primary=query.querystring(
+                    order=f"-{name}" if is_sorted and ascending else name, cursor=""),
+                url_toggle=query.querystring(order=name if not ascending else f"-{name}",
+                                             cursor=""),
+                url_remove=query.querystring(order="", cursor=""),
+            )
+        else:
+            header["title"] = f"Not sortable: no index of this table orders it by {name}."
+        headers.append(header)
+    if ttl_attribute:
+        headers.append({"name": ttl_attribute, "label": f"{ttl_attribute} (time to live)",
+                        "sortable": False,
+                        "title": "When DynamoDB deletes the item (its time to live)."})
+    headers.append({"name": "others", "label": "other attributes", "sortable": False,
+                    "title": "Not sortable: these attributes differ from item to item."})
+    return headers
 
 
-def result_rows(page, table, list_display, change_url, with_checkbox):
+def result_rows(page, table, list_display, change_url, with_checkbox, ttl_attribute=None):
     """Return each row of the list as its cells (HTML), as the admin's items_for_result does.
 
     `change_url(object_id)` is an item's link. The first listed attribute
@@ -105,7 +168,7 @@ def result_rows(page, table, list_display, change_url, with_checkbox):
     attributes not listed.
     """
     label = gettext("Select this object for an action - %(object)s")
-    listed = set(list_display)
+    listed = {*list_display, *([ttl_attribute] if ttl_attribute else [])}
     rows = []
     for item in page:
         object_id = table.object_id({name: item[name] for name in table.key_names})
@@ -123,10 +186,21 @@ def result_rows(page, table, list_display, change_url, with_checkbox):
                                          name, change_url(object_id), value))
             else:
                 cells.append(format_html('<td class="field-{}">{}</td>', name, value))
+        if ttl_attribute:
+            expiry = expiry_text(item[ttl_attribute]) if ttl_attribute in item else ""
+            cells.append(format_html('<td class="field-{}">{}</td>', ttl_attribute, expiry))
         cells.append(format_html('<td class="field-others">{}</td>',
                                  summary(item, exclude=listed)))
         rows.append(cells)
     return rows
+
+
+def request_text(page):
+    """Return the page's first request as {"cli": ..., "boto3": ...}, or None if none was made."""
+    if not page.request or not page.request[1]:
+        return None
+    operation, params = page.request
+    return {"cli": aws_cli(operation, params), "boto3": boto3_call(operation, params)}
 
 
 def action_menu(choices):

@@ -22,10 +22,17 @@ from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from ..exceptions import InvalidItem, ItemAlreadyExists, ItemChanged, WriteUnconfirmed
-from ..store import operations
+from ..exceptions import (
+    InvalidItem,
+    ItemAlreadyExists,
+    ItemChanged,
+    ItemNotFound,
+    WriteUnconfirmed,
+)
+from ..store import operations, ttl
 from ..store.changes import same_item
-from . import conflicts
+from . import conflicts, copies, history, merge
+from .copies import RECREATE_VAR, SAVE_AS_NEW_VAR
 from .editor import ADD_ROW_VAR, ORIGINAL_VAR, ItemEditor, read_original, sign_original
 from .errors import store_errors, unconfirmed_page
 
@@ -60,7 +67,8 @@ class EditingViews:
                 return unconfirmed_page(self, request, error, "save", new)
             except ItemAlreadyExists as error:
                 # Exactly this item stored: a re-submitted add whose answer was lost.
-                item = error.existing if same_item(error.existing or {}, new) else None
+                stored = self.table.with_derived(new)  # as create() wrote it
+                item = error.existing if same_item(error.existing or {}, stored) else None
                 if item is None:
                     editor.form.add_error(self.table.partition_key.name, str(error))
             except InvalidItem as error:
@@ -82,7 +90,10 @@ class EditingViews:
             item = self.items.get(key)
             editor = self.editor(item=item, read_only=not self.has_change_permission(request))
             return self._render_form(request, editor, obj=self.to_object(item))
-        if not self.has_change_permission(request):
+        # "Save as new" adds an item, as the admin's does: it takes the right to add.
+        copying = SAVE_AS_NEW_VAR in request.POST and self.save_as
+        may_change = self.has_change_permission(request)
+        if not (self.has_add_permission(request) if copying else may_change):
             raise PermissionDenied
         # The item as the form showed it: the save is one conditional
         # UpdateItem, refused if anyone changed the item meanwhile.
@@ -91,10 +102,15 @@ class EditingViews:
         if ADD_ROW_VAR in request.POST:
             editor = ItemEditor.with_another_row(self.table, self.form, request.POST, item=item)
             return self._render_form(request, editor, obj=obj)
-        editor = self.editor(request.POST, item=item)
+        editor = self.editor(request.POST, item=item, read_only=not may_change)
+        if copying:
+            return copies.save_as_new(self, request, editor, item)
         if not editor.is_valid():
             return self._render_form(request, editor, obj=obj)
-        changes = editor.changes()
+        # After a conflict: the clashes the user settled with "take theirs" are not written.
+        changes = merge.without_theirs(editor.changes(), request.POST, self.table)
+        if RECREATE_VAR in request.POST and self.has_add_permission(request):
+            return copies.recreate(self, request, editor, item, changes)
         try:
             if changes:
                 obj = self.to_object(self.items.update(key, changes, expected=item))
@@ -102,21 +118,39 @@ class EditingViews:
                 self.items.get(key)  # nothing to write; but say so if it is gone
         except ItemChanged as conflict:
             return self._render_conflict(request, conflict, changes, item)
+        except ItemNotFound as gone:
+            return self._render_deleted(request, gone, changes, item)
         except WriteUnconfirmed as error:
             return unconfirmed_page(self, request, error, "save", item)
         except InvalidItem as error:
             editor.form.add_error(None, str(error))
             return self._render_form(request, editor, obj=obj)
-        self.log_change(request, obj, [{"changed": {"fields": list(changes)}}] if changes else [])
+        self.log_change(request, obj, history.change_message(item, changes))
         return self.response_change(request, obj)
 
     def _render_conflict(self, request, conflict, changes, shown):
-        """Show the change form of the item as it is now, with the user's values beside."""
+        """Show the form of the item as it is now, with every change of the user's re-applied:
+        those that clash with the other edit marked, and a choice asked for each."""
         current = conflict.current
-        differences = conflicts.differences(shown, current, changes)
+        derived = {attribute.name for attribute in self.table.derived}
+        editor, merged, clashing = merge.refreshed(
+            self.table, self.form, shown, changes, current, maintained=derived)
         return self._render_form(
-            request, self.editor(item=current), obj=self.to_object(current), status=409,
-            extra_context={"conflict": conflict, "differences": differences},
+            request, editor, obj=self.to_object(current), status=409,
+            extra_context={"conflict": conflict, "merged": merged, "clashing": clashing,
+                           "clashes_var": merge.CLASHES_VAR,
+                           "clashes_token": merge.clashes_token(merged, self.table)},
+        )
+
+    def _render_deleted(self, request, gone, changes, shown):
+        """Say that the item was deleted meanwhile (a 404, as it is gone), keeping the user's
+        values in the form, with a button that creates it again with them."""
+        editor = merge.editor_showing(self.table, self.form, shown, changes)
+        may_add = self.has_add_permission(request)
+        return self._render_form(
+            request, editor, obj=self.to_object(shown), status=404,
+            extra_context={"deleted_meanwhile": gone,
+                           "recreate_var": RECREATE_VAR if may_add else None},
         )
 
     def _render_form(self, request, editor, obj, status=200, extra_context=None):
@@ -152,7 +186,11 @@ class EditingViews:
             "original_token": (
                 sign_original(editor.item, self.table) if editor.item is not None else None),
             "history_url": self.url("history", obj.object_id) if obj else None,
+            # The time-to-live attribute's row reads as a date ("expires in 3 days").
+            "expiry": ttl.item_expiry(self.table_name, editor.item),
+            "json_url": self.url("json", obj.object_id) if obj else None,
             "delete_url": self.url("delete", obj.object_id) if obj else None,
+            "copy_form": copies.copy_form(self, request) if obj else None,
             **(extra_context or {}),
         }
         response = self.render_change_form(request, context, add=add, change=not add, obj=obj)
@@ -174,7 +212,11 @@ class EditingViews:
         shown = (format_html('<a href="{}">{}</a>', obj_url, obj)
                  if self.has_change_permission(request, obj) else str(obj))
         names = {"name": self.opts.verbose_name, "obj": shown}
-        if "_continue" in request.POST:
+        if "_continue" in request.POST or (
+            # "Save as new" opens the copy, as the admin's does.
+            SAVE_AS_NEW_VAR in request.POST and self.save_as_continue
+            and self.has_change_permission(request, obj)
+        ):
             message = _("The {name} “{obj}” was added successfully.")
             if self.has_change_permission(request, obj):
                 message += " " + _("You may edit it again below.")

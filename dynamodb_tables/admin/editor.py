@@ -52,8 +52,10 @@ class AttributeForm(forms.Form):
     type = forms.ChoiceField(choices=[(code, TYPE_LABELS[code]) for code in TYPES], initial="S")
     value = forms.CharField(required=False, strip=False)
 
-    def __init__(self, *args, locked=False, declared=(), **kwargs):
+    def __init__(self, *args, locked=False, declared=(), maintained=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # What a derived attribute is (store.derived): shown, never edited here.
+        self.maintained = maintained
         # The names of the fields above the rows (the key's and the declared ones).
         self.declared = declared
         kind = self.initial.get("type", "S")
@@ -95,12 +97,15 @@ class AttributeForm(forms.Form):
 class AttributeFormSet(BaseFormSet):
     """The item's other attributes as rows, then blank rows for new ones."""
 
-    def __init__(self, *args, stored=(), rows=None, read_only=False, declared=(), **kwargs):
+    def __init__(self, *args, stored=(), rows=None, read_only=False, declared=(), derived=(),
+                 **kwargs):
         """`stored`: (name, value) pairs of the item; `rows`: initial text of every row;
-        `declared`: the names of the fields above the rows."""
+        `declared`: the names of the fields above the rows; `derived`: the table's
+        derived attributes, which the app maintains (locked rows)."""
         self.stored = list(stored)
         self.read_only = read_only
         self.declared = declared
+        self.derived = {attribute.name: attribute.description for attribute in derived}
         if rows is None:
             rows = [
                 {"name": name, "type": dynamodb_type(value), "value": to_text(value)}
@@ -123,9 +128,11 @@ class AttributeFormSet(BaseFormSet):
     def get_form_kwargs(self, index):
         # index is None for Django's empty_form (the template of a new row).
         stored = index is not None and index < len(self.stored)
-        locked = self.read_only or (stored and not (
-            editable(self.stored[index][1]) and editable_name(self.stored[index][0])))
-        return {**super().get_form_kwargs(index), "locked": locked, "declared": self.declared}
+        maintained = self.derived.get(self.stored[index][0]) if stored else None
+        locked = self.read_only or (stored and (maintained is not None or not (
+            editable(self.stored[index][1]) and editable_name(self.stored[index][0]))))
+        return {**super().get_form_kwargs(index), "locked": locked, "declared": self.declared,
+                "maintained": maintained}
 
     def _row_names(self):
         """Yield (form, name) for every row that will exist after the save."""
@@ -142,7 +149,10 @@ class AttributeFormSet(BaseFormSet):
             return
         seen = {}
         for form, name in self._row_names():
-            if name in seen:
+            if name in self.derived and not form.locked:
+                form.add_error("name", f"“{name}” is maintained by the app; it cannot be "
+                                       "set here.")
+            elif name in seen:
                 form.add_error("name", f"Another attribute is already named “{name}”.")
             seen[name] = form
 
@@ -198,9 +208,13 @@ class ItemEditor:
         self.form = form_class(data, table=table, item=item, read_only=read_only,
                                initial=form_initial or {})
         declared = self.form.field_names
-        stored = [(name, value) for name, value in (item or {}).items() if name not in declared]
+        # The attributes the app derives come last: they are not the user's to edit.
+        derived = {attribute.name for attribute in table.derived}
+        stored = sorted(
+            ((name, value) for name, value in (item or {}).items() if name not in declared),
+            key=lambda pair: pair[0] in derived)
         self.rows = AttributeRows(data, stored=stored, rows=rows, read_only=read_only,
-                                  declared=declared)
+                                  declared=declared, derived=table.derived)
         self.rows.extra = blank_rows
 
     @classmethod

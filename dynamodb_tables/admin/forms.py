@@ -9,7 +9,10 @@ change.
 Items are schemaless, so a stored value may not fit its field (a `total` of
 "thirty", a number with a fraction, an email with a trailing space). Such a
 field is shown read-only and left untouched on save, so opening and saving
-an item never rewrites a value the user did not edit.
+an item never rewrites a value the user did not edit. A value stored with
+another type than the field's (a `total` of "30", a String) that the field
+accepts gets a "Convert to Number: 30" box (`type_fix`): converted only if
+ticked.
 """
 
 from django import forms
@@ -23,6 +26,7 @@ from ..store.table import key_text, parse_key_text
 from ..values.display import display_value
 from ..values.rules import validate_key_value
 from ..values.types import type_label
+from . import type_fix
 
 _KEY_HELP = {
     "S": "",
@@ -37,6 +41,10 @@ class ReadOnlyValue(forms.Widget):
     def render(self, name, value, attrs=None, renderer=None):
         return format_html('<div class="readonly">{}</div>', "" if value is None else value)
 
+    def id_for_label(self, id_):
+        # No control to point at: the label gets no `for`, as the admin's read-only fields.
+        return None
+
 
 class ItemForm(forms.Form):
     """The add or change form of an item's key and declared fields.
@@ -49,6 +57,8 @@ class ItemForm(forms.Form):
         self.table = table
         self.item = item
         self.declared_fields = tuple(self.base_fields)
+        # Stored values of another type that the user may convert: {name: Conversion}.
+        self.conversions = {}
         if item is not None:
             kwargs["initial"] = {
                 **{name: item[name] for name in self.declared_fields if name in item},
@@ -70,11 +80,11 @@ class ItemForm(forms.Form):
             if read_only:
                 self._freeze(name, help_text="")
             elif name in item and not self._fits(name, item[name]):
-                self._freeze(
-                    name,
-                    help_text=f"Stored as {type_label(item[name])}, which this field "
-                    "cannot edit; it is kept as it is.",
-                )
+                self._freeze_mistyped(name)
+            elif name not in item:
+                # Items are schemaless: one stored without this attribute (written
+                # by another tool) saves as it is, left blank and not written.
+                self.fields[name].required = False
 
     @property
     def field_names(self):
@@ -104,6 +114,23 @@ class ItemForm(forms.Form):
             return self.fields[name].clean(value) == value
         except ValidationError:
             return False
+
+    def _freeze_mistyped(self, name):
+        """Show a stored value the field cannot edit read-only; offer converting it when it
+        has another type than the field's and the field accepts it (type_fix)."""
+        found = type_fix.conversion(self.fields[name], self.item[name])
+        help_text = (found.help_text if found is not None else
+                     f"Stored as {type_label(self.item[name])}, which this field cannot "
+                     "edit; it is kept as it is.")
+        # A form shown again with the conversion as its initial value (a refused save's
+        # changes re-applied) shows the box ticked.
+        shown_converted = found is not None and type_fix.is_value(self.initial.get(name),
+                                                                   found.value)
+        self._freeze(name, help_text=help_text)
+        if found is not None and found.possible:
+            self.conversions[name] = found
+            asked = shown_converted or bool(type_fix.requested({name: found}, self.data))
+            self.fields[name].widget = type_fix.ConvertibleValue(found, checked=asked)
 
     def _freeze(self, name, help_text, shown=None):
         """Show the field's stored value as read-only text; it is never cleaned nor saved.
@@ -155,6 +182,8 @@ class ItemForm(forms.Form):
                 changes[name] = value
             elif name in self.item:
                 changes[name] = REMOVE
+        # Only the conversions the user ticked, each to the value its box showed.
+        changes.update(type_fix.requested(self.conversions, self.data))
         return changes
 
 

@@ -26,14 +26,19 @@ from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
-from ..store import ItemManager, operations
-from . import changelist, table_page
+from ..store import ItemManager, counts
+from ..store.manager import SEARCH_READ_BUDGET
+from ..store.pagination import Page
+from . import changelist, finding, table_page
 from .actions import ActionViews, export_selected_csv
 from .checks import DynamoModelAdminChecks
 from .converters import ObjectIdConverter
+from .counting import CountedWrites
 from .editing import EditingViews
 from .errors import store_errors
 from .forms import ItemActionForm, ItemForm
+from .json_view import JsonViews
+from .table_safety import TableSafetyViews
 
 register_converter(ObjectIdConverter, "dynamodb_object_id")
 
@@ -54,14 +59,17 @@ def url_patterns(view, start, prefix):
         path(f"{start}export/", view("export_view"), name=f"{prefix}_export"),
         # Before "<id>/": an item with object id "table" keeps its change/ and delete/ URLs.
         path(f"{start}table/", view("table_view"), name=f"{prefix}_table"),
+        path(f"{start}table/safety/", view("table_safety_view"), name=f"{prefix}_table_safety"),
         path(f"{item}history/", view("history_view"), name=f"{prefix}_history"),
+        path(f"{item}json/", view("json_view"), name=f"{prefix}_json"),
         path(f"{item}delete/", view("delete_view"), name=f"{prefix}_delete"),
         path(f"{item}change/", view("change_view"), name=f"{prefix}_change"),
         path(item, view("object_redirect")),
     ]
 
 
-class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
+class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, TableSafetyViews,
+                       admin.ModelAdmin):
     """A ModelAdmin whose objects are the items of one DynamoDB table."""
 
     # The Table (dynamodb_tables.store.Table) this admin shows.
@@ -81,6 +89,9 @@ class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
     # Beside the site's "delete_selected", which response_action routes to delete_selected.
     actions = [export_selected_csv]
     view_on_site = False
+    # "Save as new" on the change form: a copy under another key, never overwriting
+    # (see admin/copies.py); then the copy's change page (save_as_continue).
+    save_as = True
     checks_class = DynamoModelAdminChecks
     change_list_template = "admin/dynamodb_tables/change_list.html"
     change_form_template = "admin/dynamodb_tables/change_form.html"
@@ -221,8 +232,18 @@ class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
             return self.response_action(request, queryset=None)
         query = changelist.ListQuery.from_querydict(request.GET, self.list_per_page)
         search_fields = self.get_search_fields(request)
-        page = self.items.page(cursor=query.cursor or None, limit=query.per_page,
-                               search=query.search, search_fields=search_fields)
+        # Before the finding: a fresh count's DescribeTable also serves its index list.
+        approximate_count = counts.approximate_count(self.table_name)
+        found = finding.find(self, request, query)
+        recording = getattr(request, "dynamodb", None)
+        units_before = recording.read_units if recording is not None else None
+        if found.valid:
+            page = self.items.page(cursor=query.cursor or None, limit=query.per_page,
+                                   read=found.read, layout=found.layout)
+            page = finding.with_exact_first(
+                page, finding.exact_item(self, request, query), self.table)
+        else:
+            page = Page(object_list=[])
         choices = self._action_choices(request)
         filters = self.row_filters(query, page)
 
@@ -231,6 +252,8 @@ class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
             return f"{url}?{filters}" if filters else url
 
         list_display = self.get_list_display(request)
+        # The time-to-live attribute reads as a date in a column of its own.
+        ttl_column = found.ttl_attribute if found.ttl_attribute not in list_display else None
         context = {
             **self.admin_site.each_context(request),
             **self.page_context(request),
@@ -240,14 +263,28 @@ class DynamoModelAdmin(ActionViews, EditingViews, admin.ModelAdmin):
             "subtitle": None,
             "page": page,
             "query": query,
-            "result_headers": changelist.result_headers(list_display),
+            "result_headers": changelist.result_headers(
+                list_display, query, finding.orderable(self, found.layout, list_display),
+                ttl_column),
+            "found": found,
+            "search_ordering": finding.search_ordering(self, request, found.layout),
+            "max_read": SEARCH_READ_BUDGET,
+            "request_text": changelist.request_text(page),
+            "read_units": (
+                recording.read_units - units_before if recording is not None else None),
             "results": changelist.result_rows(
-                page, self.table, list_display, change_url, with_checkbox=bool(choices)),
+                page, self.table, list_display, change_url, with_checkbox=bool(choices),
+                ttl_attribute=ttl_column),
             **changelist.paging_links(query, page),
             "search_var": changelist.SEARCH_VAR,
+            "contains_var": changelist.CONTAINS_VAR,
+            "slow_search_url": query.querystring(contains=True, cursor=""),
+            "index_search_url": query.querystring(contains=False, cursor=""),
+            "expired_toggle_url": query.querystring(hide_expired=not query.hide_expired,
+                                                    cursor=""),
             "page_size_var": changelist.PAGE_SIZE_VAR,
             "search_fields": search_fields,
-            "approximate_count": operations.approximate_item_count(self.table_name),
+            "approximate_count": approximate_count,
             "action_menu": changelist.action_menu(choices) if choices else None,
             "actions_on_top": True,
             "actions_on_bottom": False,

@@ -90,9 +90,11 @@ class AttemptHooks:
 
     def register(self, client):
         events = client.meta.events
-        events.register_first("before-send.dynamodb", self.before_send)
+        # botocore names events by service id: "dynamodb", "application-auto-scaling".
+        service = client.meta.service_model.service_id.hyphenize()
+        events.register_first(f"before-send.{service}", self.before_send)
         # First: a veto (False) must win over botocore's own retry handler's delay.
-        events.register_first("needs-retry.dynamodb", self.needs_retry)
+        events.register_first(f"needs-retry.{service}", self.needs_retry)
 
     def before_send(self, request, **kwargs):
         """Start an attempt only within the budget, and let it wait no longer than is left."""

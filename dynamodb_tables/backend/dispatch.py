@@ -13,7 +13,7 @@ from botocore.config import Config
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from . import metering
+from . import dax, metering
 from .attempts import AttemptHooks, watched
 from .errors import translated
 
@@ -39,15 +39,22 @@ _local = _os_thread_local()
 _generation = 0
 
 
-def client():
-    """Return this thread's DynamoDB client, creating it on first use."""
+# DynamoDB's auto scaling is another service's: Application Auto Scaling.
+SCALING = "application-autoscaling"
+
+
+def client(service="dynamodb"):
+    """Return this thread's client of `service` (DynamoDB's own by default), creating it
+    on first use."""
     if getattr(_local, "generation", None) != _generation:
-        _local.client = translated(_new_client)
+        _local.clients = {}
         _local.generation = _generation
-    return _local.client
+    if service not in _local.clients:
+        _local.clients[service] = translated(lambda: _new_client(service))
+    return _local.clients[service]
 
 
-def _new_client():
+def _new_client(service):
     options = settings.DYNAMODB
     config = Config(
         # total_max_attempts counts the first try too; botocore's max_attempts
@@ -57,8 +64,10 @@ def _new_client():
         read_timeout=options["READ_TIMEOUT"],
     )
     # A session per client: boto3's default session is shared and not thread-safe.
+    # Auto scaling goes to the same endpoint: moto (or a test server) answers both, and
+    # DynamoDB Local's refusal of it says plainly that it has no auto scaling.
     client = boto3.session.Session().client(
-        "dynamodb",
+        service,
         region_name=options["REGION"],
         endpoint_url=options["ENDPOINT_URL"],
         config=config,
@@ -94,18 +103,32 @@ def call(operation, **params):
     """
     if operation in metering.CAPACITY_OPERATIONS:
         params.setdefault("ReturnConsumedCapacity", "TOTAL")
-    send = getattr(client(), operation)
+    if dax.routes(operation, params):
+        # An eventually consistent Scan or Query, with DYNAMODB_DAX_ENDPOINT set.
+        return _sent(dax.client(_generation), operation, params, via=dax.NAME)
+    return _sent(client(), operation, params)
+
+
+def call_scaling(operation, **params):
+    """Send one Application Auto Scaling request (e.g. call_scaling("register_scalable_target",
+    ...)): the same budget, metering and error translation as `call`."""
+    return _sent(client(SCALING), operation, params)
+
+
+def _sent(service_client, operation, params, via=None):
+    send = getattr(service_client, operation)
     started = time.perf_counter()
     with watched() as attempts:
         try:
             response = translated(lambda: send(**params), params.get("TableName"))
         except Exception as error:
-            metering.record(operation, time.perf_counter() - started, failed=True)
+            metering.record(operation, time.perf_counter() - started, failed=True, via=via)
             told = attempts.outcome(metering.api_name(operation), error, endpoint_description())
             if told is error:
                 raise
             raise told from error
-    metering.record(operation, time.perf_counter() - started, response.get("ConsumedCapacity"))
+    metering.record(operation, time.perf_counter() - started, response.get("ConsumedCapacity"),
+                    via=via)
     return response
 
 

@@ -17,8 +17,10 @@ from botocore.exceptions import (
 from django.conf import settings
 
 from ..exceptions import (
+    AccessDenied,
     ConditionFailed,
     InvalidRequest,
+    NotSupported,
     StoreError,
     StoreMisconfigured,
     StoreUnavailable,
@@ -31,6 +33,20 @@ _THROTTLING = {
     "ProvisionedThroughputExceededException",
     "ThrottlingException",
     "RequestLimitExceeded",
+}
+# What DynamoDB Local (UnknownOperationException) and Application Auto Scaling at a
+# DynamoDB-only endpoint (InvalidAction) answer to an operation they do not have.
+_UNKNOWN_OPERATION = {"UnknownOperationException", "InvalidAction"}
+# Refusals of what was asked (a backup or restore time that does not exist, a
+# target table name that does), for the backup, recovery and scaling APIs.
+_REFUSED_INPUT = {
+    "BackupNotFoundException",
+    "TableAlreadyExistsException",
+    "InvalidRestoreTimeException",
+    "PointInTimeRecoveryUnavailableException",
+    "ContinuousBackupsUnavailableException",
+    "SourceTableNotFoundException",
+    "ObjectNotFoundException",
 }
 _SERVER_TROUBLE = {"InternalServerError", "ServiceUnavailable", "InternalFailure"}
 _BAD_CREDENTIALS = {
@@ -97,8 +113,16 @@ def _from_client_error(error, table):
         # Present when the request set ReturnValuesOnConditionCheckFailure.
         found = error.response.get("Item")
         return ConditionFailed(message, item=from_attributes(found) if found else None)
-    if code == "ResourceNotFoundException":
+    if code in ("ResourceNotFoundException", "TableNotFoundException"):
         return TableMissing(table or "(none named)")
+    if code in _UNKNOWN_OPERATION:
+        return NotSupported(
+            f"DynamoDB at {_where()} does not support {error.operation_name} ({message})."
+        )
+    if code in _REFUSED_INPUT:
+        return InvalidRequest(f"DynamoDB refused ({code}): {message}")
+    if code in ("BackupInUseException", "ConcurrentUpdateException"):
+        return TableInUse(f"DynamoDB is busy ({code}): {message} Try again shortly.")
     if code == "ResourceInUseException":
         return TableInUse(f'Table "{table}" is busy: {message}')
     if code == "ValidationException":
@@ -126,10 +150,21 @@ def _from_client_error(error, table):
             "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the IAM role; DynamoDB "
             "Local accepts only letters and digits in the access key id."
         )
-    if code == "AccessDeniedException":
+    if code in ("AccessDeniedException", "FailedResourceAccessException"):
+        action = f"{_service_prefix(error)}:{error.operation_name}"
         on_table = f' on table "{table}"' if table else ""
-        return StoreMisconfigured(
-            f"Access denied by AWS to dynamodb:{error.operation_name}: {message}. Grant "
-            f"these credentials the DynamoDB permissions README lists{on_table}."
+        return AccessDenied(
+            f"Access denied by AWS to {action}: {message}. Grant "
+            f"these credentials the DynamoDB permissions README lists{on_table}.",
+            action,
         )
     return StoreError(f"DynamoDB error {code}: {message}")
+
+
+def _service_prefix(error):
+    # Application Auto Scaling's operations are the only ones named ...ScalableTarget(s)
+    # or ...ScalingPolic(y/ies); everything else this package sends is DynamoDB's.
+    operation = error.operation_name or ""
+    if "Scalable" in operation or "ScalingPolic" in operation:
+        return "application-autoscaling"
+    return "dynamodb"

@@ -42,6 +42,8 @@ class Request:
     # (moto for some operations, or a failed request).
     capacity_reported: bool = True
     failed: bool = False
+    # Who answered: None for DynamoDB itself, "DAX" for the DAX cluster (backend.dax).
+    via: str | None = None
 
 
 class Recording:
@@ -59,6 +61,7 @@ class Recording:
         self.write_units = Decimal(0)
         self.seconds = 0.0
         self.failed = 0
+        self.via_dax = 0
         self._unreported = 0
         self._lock = threading.Lock()
 
@@ -70,6 +73,7 @@ class Recording:
             self.write_units += request.write_units
             self.seconds += request.seconds
             self.failed += request.failed
+            self.via_dax += request.via is not None
             self._unreported += not (request.capacity_reported or request.failed)
             if self.requests is not None:
                 self.requests.append(request)
@@ -93,7 +97,10 @@ class Recording:
     def headers(self):
         """Return the response headers describing this recording (for staff)."""
         milliseconds = f"{self.milliseconds:.1f}"
+        # Only with DAX configured and used: the requests DAX answered.
+        dax = {"X-DynamoDB-DAX-Requests": str(self.via_dax)} if self.via_dax else {}
         return {
+            **dax,
             "X-DynamoDB-Requests": str(len(self)),
             "X-DynamoDB-Operations": ",".join(self.operations),
             "X-DynamoDB-Read-Units": units(self.read_units),
@@ -106,6 +113,10 @@ class Recording:
         """Return e.g. "DynamoDB: 1 request (Scan), 0.5 read units, 0 write units, 3.1 ms"."""
         count = len(self)
         text = f"DynamoDB: {count} request{'' if count == 1 else 's'} ({self._operation_names()})"
+        if self.via_dax:
+            # DAX answers from its cache: say which reads it answered, not DynamoDB.
+            text += (", answered by DAX" if self.via_dax == count else
+                     f", {self.via_dax} answered by DAX, the rest by DynamoDB")
         if self.failed:
             text += f", {self.failed} failed"
         if self.capacity_reported:
@@ -154,11 +165,12 @@ def current_recording():
     return _recording.get()
 
 
-def record(operation, seconds, consumed_capacity=None, failed=False):
+def record(operation, seconds, consumed_capacity=None, failed=False, via=None):
     """Add one request to the active recording, if any.
 
     `consumed_capacity` is the response's ConsumedCapacity: one dict, or a
-    list of them (one per table) for batch and transaction operations.
+    list of them (one per table) for batch and transaction operations; `via`
+    names who answered instead of DynamoDB ("DAX"), if anyone did.
     """
     current = _recording.get()
     if current is None:
@@ -166,7 +178,8 @@ def record(operation, seconds, consumed_capacity=None, failed=False):
     read, write = _capacity(operation, consumed_capacity)
     reported = failed or operation not in CAPACITY_OPERATIONS or consumed_capacity is not None
     current.add(
-        Request(operation, seconds, read, write, capacity_reported=reported, failed=failed)
+        Request(operation, seconds, read, write, capacity_reported=reported, failed=failed,
+                via=via)
     )
 
 

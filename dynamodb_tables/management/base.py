@@ -1,11 +1,14 @@
 """What the table commands share: the table they act on, and store errors as CommandError."""
 
+import sys
+
+from django.conf import settings
 from django.contrib import admin
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, OutputWrapper
 
 from .. import backend
 from ..exceptions import InvalidRequest, StoreError
-from ..store import ItemManager, operations
+from ..store import ItemManager, counts, operations
 from ..store.operations import BILLING_MODES, PROVISIONED, Capacity
 
 
@@ -26,6 +29,13 @@ class StoreCommand(BaseCommand):
     """
 
     default_model = None
+    # Set by every command that writes to a table: before anything else it prints
+    # which table it will change and where (an endpoint, or an AWS region), so that
+    # an import meant for DynamoDB Local never lands unnoticed in a real table.
+    changes_table = False
+    # Set by those that add or delete items (or the whole table): afterwards the change
+    # list's approximate count asks DynamoDB for its figure again (store.counts).
+    changes_items = False
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -35,10 +45,30 @@ class StoreCommand(BaseCommand):
         )
 
     def execute(self, *args, **options):
+        target = None
         try:
+            if self.changes_table_with(options):
+                target = self.table_name(options)
+                self.announce_target(target, options)
             return super().execute(*args, **options)
         except (StoreError, InvalidRequest) as error:
             raise CommandError(str(error)) from error
+        finally:
+            if target is not None and self.changes_items:
+                # Items changed (or may have, in part): the change list's count asks
+                # DynamoDB for its figure again rather than wait minutes.
+                counts.reread(target)
+
+    def changes_table_with(self, options):
+        """Return whether this run changes a table (a command whose subcommands may only
+        read overrides it, e.g. to leave out `list`)."""
+        return self.changes_table and not options.get("dry_run")
+
+    def announce_target(self, table_name, options):
+        """Print the table this command will change and where it is, before any request."""
+        # BaseCommand.execute sets up self.stdout only later: write where it will.
+        out = OutputWrapper(options.get("stdout") or sys.stdout)
+        out.write(f"Target: {target_description(table_name)}")
 
     def declared_admin(self, options):
         """Return the DynamoModelAdmin declaring the chosen table, or None for another table."""
@@ -77,6 +107,18 @@ class StoreCommand(BaseCommand):
     def table_label(self, name):
         """Return e.g. `"Orders" at http://127.0.0.1:8000`, for messages."""
         return f'"{name}" at {backend.endpoint_description()}'
+
+
+def target_description(table_name):
+    """Return e.g. `table "Contacts" at http://127.0.0.1:8000`, or, for real AWS,
+    `table "Contacts" in AWS region eu-west-1 (real AWS: AWS_ENDPOINT_URL_DYNAMODB is
+    not set)`."""
+    options = settings.DYNAMODB
+    if options["ENDPOINT_URL"]:
+        return f'table "{table_name}" at {options["ENDPOINT_URL"]}'
+    region = options["REGION"] or "(from the AWS configuration)"
+    return (f'table "{table_name}" in AWS region {region} '
+            "(real AWS: AWS_ENDPOINT_URL_DYNAMODB is not set)")
 
 
 def add_capacity_arguments(parser):

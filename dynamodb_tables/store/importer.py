@@ -229,9 +229,23 @@ class Importer:
         """
         try:
             record = unwrapped(json.loads(text), self.table)
-            return {name: _with_bytes(value) for name, value in record.items()}
+            return self._with_derived({name: _with_bytes(value) for name, value in record.items()})
         except (ValueError, TypeError, AttributeError, binascii.Error):
             raise BadRecord(line_number, "the file changed while it was being imported") from None
+
+    def _with_derived(self, record):
+        """Return the record with the attributes the table derives (a save's, recomputed)."""
+        if not self.table.derived:
+            return record
+        sources = {attribute.source for attribute in self.table.derived}
+        present = backend.from_attributes({name: record[name] for name in sources & record.keys()})
+        derived = self.table.with_derived(present)
+        for attribute in self.table.derived:
+            record.pop(attribute.name, None)
+        written = {attribute.name: derived[attribute.name] for attribute in self.table.derived
+                   if attribute.name in derived}
+        record.update(backend.to_attributes(written))
+        return record
 
 
 def _with_bytes(value):

@@ -6,6 +6,8 @@ bounded), built with aliased attribute names so reserved words such as
 clobber or resurrect.
 """
 
+from dataclasses import replace
+
 from .. import backend
 from ..exceptions import (
     ConditionFailed,
@@ -17,10 +19,13 @@ from ..exceptions import (
     with_article,
 )
 from ..values.rules import validate_attribute_name
+from ..values.types import equivalent
 from . import scan
 from .changes import REMOVE, apply_changes, holds, same_item
+from .derived import derived_changes
 from .expressions import Expression
 from .pagination import Page, Position, decode_cursor, encode_cursor
+from .reads import Read, request_params
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
@@ -105,7 +110,7 @@ class ItemManager:
         A retry that finds exactly this item stored is a success: this request's
         own earlier attempt wrote it, and its answer was lost.
         """
-        item = self.table.with_new_key(dict(item))
+        item = self.table.with_derived(self.table.with_new_key(dict(item)))
         partition = self.table.partition_key.name
         self.table.validate_item(item)
         expression = Expression()
@@ -143,6 +148,7 @@ class ItemManager:
                 f"The {' and '.join(self.table.key_names)} of "
                 f"{with_article(self.table.verbose_name)} cannot be changed."
             )
+        changes = self._with_derived_changes(changes, expected)
         if not changes:
             raise InvalidItem("There is nothing to update.")
         expression = Expression()
@@ -180,6 +186,30 @@ class ItemManager:
         except InvalidRequest as error:
             raise InvalidItem(str(error)) from error
         return backend.from_attributes(response["Attributes"])
+
+    def _with_derived_changes(self, changes, expected):
+        """Return the changes with the derived attributes they imply (and none set by hand).
+
+        Knowing the item (`expected`), stale derived attributes of an item
+        written by another tool are mended by the same save.
+        """
+        if not self.table.derived:
+            return changes
+        derived_names = {attribute.name for attribute in self.table.derived}
+        changes = {name: value for name, value in changes.items() if name not in derived_names}
+        if not changes:  # a save of nothing stays a save of nothing
+            return changes
+        if expected is None:
+            return {**changes, **derived_changes(self.table.derived, changes, REMOVE)}
+        before = {name: expected.get(name, REMOVE) for name in derived_names}
+        after = self.table.with_derived(apply_changes(expected, changes))
+        for name in derived_names:
+            value = after.get(name, REMOVE)
+            if value is REMOVE and before[name] is REMOVE:
+                continue
+            if value is REMOVE or before[name] is REMOVE or not equivalent(value, before[name]):
+                changes[name] = value
+        return changes
 
     def delete(self, key, expected=None):
         """Delete the item and return it as it was; with `expected`, only if unchanged."""
@@ -272,27 +302,39 @@ class ItemManager:
 
     # --- Pages -----------------------------------------------------------------
 
-    def page(self, cursor=None, limit=DEFAULT_PAGE_SIZE, search=None, search_fields=()):
-        """Return one page of items, optionally those whose `search_fields` contain `search`."""
+    def page(self, cursor=None, limit=DEFAULT_PAGE_SIZE, search=None, search_fields=(),
+             read=None, layout=None):
+        """Return one page of items of a Read (default: a Scan of the table).
+
+        `layout` is the table as DescribeTable shows it, when the read uses an
+        index that the declared table lacks.
+
+        `search` in `search_fields` is the slow fallback search: a Scan whose
+        filter keeps items where any of those attributes contains the text.
+        A filtered read stops after SEARCH_READ_BUDGET items read, so a
+        filter that matches little never turns into a scan of the whole table.
+        """
         if not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise InvalidRequest(f"The page size must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-        search = search if search and search_fields else None
-        params = {"TableName": self.name}
-        if search:
-            params.update(_contains_filter(search, search_fields))
-        position = decode_cursor(cursor, self.name) if cursor else Position()
+        read = read or Read()
+        if search and search_fields:
+            read = replace(read, contains=(search, tuple(search_fields)))
+        layout = layout or self.table
+        params = request_params(layout, read)
+        position = decode_cursor(cursor, self._scope(read)) if cursor else Position()
         start_key = position.start_key
         # Ask for one item more than the page: if it comes, there is a next
         # page, and the cursor can be this page's last key, so a table that
         # ends exactly at a page boundary shows no empty last page.
         wanted = limit + 1
-        found, scanned, budget_spent = [], 0, False
+        found, scanned, budget_spent, sent = [], 0, False, None
         while len(found) < wanted:
             if start_key:
                 params["ExclusiveStartKey"] = start_key
-            # Scan's Limit counts items read, before any filter.
-            params["Limit"] = SEARCH_READ_BUDGET - scanned if search else wanted - len(found)
-            response = backend.call("scan", **params)
+            # Limit counts items read, before any filter.
+            params["Limit"] = SEARCH_READ_BUDGET - scanned if read.filtered else wanted - len(found)
+            sent = sent or dict(params)
+            response = backend.call("query" if read.is_query else "scan", **params)
             found.extend(response["Items"])
             scanned += response["ScannedCount"]
             # Absent at the end of the table. DynamoDB also stops at 1 MB of
@@ -300,34 +342,41 @@ class ItemManager:
             start_key = response.get("LastEvaluatedKey")
             if start_key is None:
                 break
-            if search and scanned >= SEARCH_READ_BUDGET:
+            if read.filtered and scanned >= SEARCH_READ_BUDGET:
                 budget_spent = len(found) < wanted
                 break
         if len(found) > limit:
             found = found[:limit]
-            start_key = {name: found[-1][name] for name in self.table.key_names}
-        return self._page(found, position, cursor, start_key, scanned, budget_spent, search)
+            start_key = self._start_key(found[-1], read, layout)
+        return self._page(found, position, cursor, start_key, scanned, budget_spent, read, sent)
 
-    def _page(self, found, position, cursor, start_key, scanned, budget_spent, search):
+    def _scope(self, read):
+        return f"{self.name}/{read.scope}" if read.scope else self.name
+
+    def _start_key(self, raw_item, read, layout):
+        """Return the ExclusiveStartKey that continues after this item (table and index keys)."""
+        names = list(layout.key_names)
+        if read.index:
+            names += [key.name for key in layout.index(read.index).key_attributes]
+        return {name: raw_item[name] for name in dict.fromkeys(names)}
+
+    def _page(self, found, position, cursor, start_key, scanned, budget_spent, read, sent):
         previous = position.previous()
+        scope = self._scope(read)
         return Page(
             object_list=[backend.from_attributes(item) for item in found],
             cursor=cursor or None,
-            start_cursor=encode_cursor(Position(position.start_key), self.name) or None,
-            next_cursor=encode_cursor(position.next(start_key), self.name) if start_key else None,
-            previous_cursor=encode_cursor(previous, self.name) if previous else None,
+            start_cursor=encode_cursor(Position(position.start_key), scope) or None,
+            next_cursor=encode_cursor(position.next(start_key), scope) if start_key else None,
+            previous_cursor=encode_cursor(previous, scope) if previous else None,
             scanned_count=scanned,
             budget_spent=budget_spent,
-            search=search or None,
+            search=read.contains[0] if read.contains else None,
+            read=read,
+            request=("query" if read.is_query else "scan", sent),
         )
 
     def scan_pages(self, segments=1):
         """Yield every item of the table as DynamoDB JSON, one Scan page (a list) at a time."""
         return scan.scan_pages(self.name, segments)
 
-
-def _contains_filter(search, fields):
-    expression = Expression()
-    term = expression.value(str(search), "search")
-    condition = " OR ".join(f"contains({expression.name(field)}, {term})" for field in fields)
-    return {"FilterExpression": condition, **expression.params()}

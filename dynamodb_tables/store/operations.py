@@ -7,6 +7,7 @@ from django.core.cache import cache
 
 from .. import backend
 from ..exceptions import InvalidRequest, TableAlreadyExists, TableInUse, TableMissing
+from . import indexes
 from .table import from_description
 
 ON_DEMAND = "PAY_PER_REQUEST"
@@ -149,6 +150,9 @@ def create_table(table, capacity, wait=True):
 def describe_table(name):
     """Return a summary of a table: status, key, billing, capacity, count, size and indexes."""
     table = backend.call("describe_table", TableName=name)["Table"]
+    # What described_table reads: one DescribeTable serves both (a list page
+    # wants the count and the indexes).
+    cache.set(_description_key(name), table, DESCRIPTION_CACHE_SECONDS)
     # Tables created as PROVISIONED may carry no BillingModeSummary at all.
     billing_mode = table.get("BillingModeSummary", {}).get("BillingMode", PROVISIONED)
     # On-demand tables report zero units; show them as not applicable.
@@ -167,28 +171,24 @@ def describe_table(name):
         # DynamoDB refreshes these about every six hours: approximate by design.
         "item_count": table.get("ItemCount", 0),
         "size_bytes": table.get("TableSizeBytes", 0),
-        "indexes": [
-            {
-                "name": index.name,
-                "kind": index.kind,
-                "key_schema": [(key.name, key.type) for key in index.key_attributes],
-                "projection": index.projection,
-                "status": index.status,
-            }
-            for index in schema.indexes
-        ],
+        "deletion_protection": table.get("DeletionProtectionEnabled", False),
+        "indexes": indexes.summaries(table),
     }
 
 
 def described_table(name, **options):
     """Return the Table DescribeTable reports for `name` (key schema and indexes), cached
     for a few minutes: a table's key schema never changes."""
-    key = f"dynamodb_tables:description:{name}"
+    key = _description_key(name)
     description = cache.get(key)
     if description is None:
         description = backend.call("describe_table", TableName=name)["Table"]
         cache.set(key, description, DESCRIPTION_CACHE_SECONDS)
     return from_description(description, **options)
+
+
+def _description_key(name):
+    return f"dynamodb_tables:description:{name}"
 
 
 def approximate_item_count(name):
@@ -201,27 +201,90 @@ def approximate_item_count(name):
     return count
 
 
-def update_table(name, capacity, wait=True):
-    """Switch billing mode or capacity; return False when nothing would change."""
+def update_table(name, capacity, wait=True, index_capacity=None):
+    """Switch billing mode or capacity; return False when nothing would change.
+
+    A switch to provisioned capacity needs units for each global secondary
+    index too (DynamoDB refuses it otherwise): `index_capacity` maps index
+    names to their Capacity, and an index it leaves out gets the table's.
+    """
     current = describe_table(name)
-    if (current["billing_mode"], current["read_capacity"], current["write_capacity"]) == (
-        capacity.billing_mode,
-        capacity.read_capacity,
-        capacity.write_capacity,
-    ):
+    index_updates = _index_capacity_updates(current, capacity, index_capacity or {})
+    if not index_updates and (
+        current["billing_mode"], current["read_capacity"], current["write_capacity"]
+    ) == (capacity.billing_mode, capacity.read_capacity, capacity.write_capacity):
         return False
     params = capacity.request_params()
     if current["billing_mode"] == capacity.billing_mode:
         # Send only what changes: a capacity change keeps the billing mode.
         params.pop("BillingMode")
+        if (current["read_capacity"], current["write_capacity"]) == (
+                capacity.read_capacity, capacity.write_capacity):
+            params.pop("ProvisionedThroughput", None)
+    if index_updates:
+        params["GlobalSecondaryIndexUpdates"] = index_updates
     backend.call("update_table", TableName=name, **params)
     if wait:
         backend.wait_for_table(name)
     return True
 
 
+def _index_capacity_updates(current, capacity, index_capacity):
+    """Return the GlobalSecondaryIndexUpdates giving each GSI its units, for a provisioned
+    `capacity`; on a switch to it, a GSI given none gets the table's."""
+    if capacity.billing_mode != PROVISIONED:
+        return []
+    switching = current["billing_mode"] != PROVISIONED
+    updates = []
+    for index in current["indexes"]:
+        if index["kind"] != "GSI":
+            continue
+        units = index_capacity.get(index["name"])
+        if units is None:
+            if not switching:
+                continue
+            # As create_table gives declared indexes: the table's own units.
+            units = capacity
+        if (units.read_capacity, units.write_capacity) == (
+                index["read_capacity"], index["write_capacity"]):
+            continue
+        updates.append({"Update": {
+            "IndexName": index["name"],
+            "ProvisionedThroughput": units.request_params()["ProvisionedThroughput"],
+        }})
+    return updates
+
+
+class TableProtected(InvalidRequest):
+    """delete_table refused: the table has deletion protection on."""
+
+    def __init__(self, name):
+        self.table = name
+        super().__init__(
+            f'Table "{name}" has deletion protection on, so it was not deleted. Turn it off '
+            f"first: `python manage.py update_table --table {name} --no-deletion-protection`."
+        )
+
+
+def check_deletable(name):
+    """Raise TableProtected if the table has deletion protection on (TableMissing if none)."""
+    table = backend.call("describe_table", TableName=name)["Table"]
+    if table.get("DeletionProtectionEnabled"):
+        raise TableProtected(name)
+
+
+def set_deletion_protection(name, enabled):
+    """Turn deletion protection on or off; return False when it already is."""
+    current = backend.call("describe_table", TableName=name)["Table"]
+    if bool(current.get("DeletionProtectionEnabled")) == enabled:
+        return False
+    backend.call("update_table", TableName=name, DeletionProtectionEnabled=enabled)
+    return True
+
+
 def delete_table(name, wait=True):
-    """Delete the table and every item in it."""
+    """Delete the table and every item in it; TableProtected if it has deletion protection."""
+    check_deletable(name)
     backend.call("delete_table", TableName=name)
     cache.delete(f"dynamodb_tables:description:{name}")
     if wait:

@@ -45,6 +45,9 @@ class Page:
     # what each row's link keeps so that coming back from an item reopens
     # this page. With the trail, 25 links carried up to 25 × 1.5 KB.
     start_cursor: str | None = None
+    # The Read this page comes from, and its first request: (operation, parameters).
+    read: object = None
+    request: tuple | None = None
 
     def has_next(self):
         return self.next_cursor is not None

@@ -26,6 +26,7 @@ from ..values.rules import (
     validate_key_value,
 )
 from ..values.types import KEY_TYPES, TYPE_LABELS
+from .derived import with_derived
 
 PROJECTIONS = ("ALL", "KEYS_ONLY", "INCLUDE")
 
@@ -75,15 +76,23 @@ class Table:
 
     `name` may be a callable, read at each use, for a name that comes from
     settings (tests change it). `new_partition_key`, if given, makes a key
-    for an item created without one.
+    for an item created without one. Each of `orderings` (see
+    `derived.ordered_by`) adds a GSI and the derived attributes it is keyed on.
     """
 
     def __init__(self, name, partition_key, sort_key=None, indexes=(), verbose_name="item",
-                 new_partition_key=None):
+                 new_partition_key=None, orderings=()):
         self._name = name
         self.partition_key = partition_key
         self.sort_key = sort_key
-        self.indexes = tuple(indexes)
+        self.orderings = tuple(orderings)
+        self.indexes = tuple(indexes) + tuple(
+            Index(ordering.index_name, KeyAttribute(ordering.marker.name, "S"),
+                  KeyAttribute(ordering.folded.name, "S"))
+            for ordering in self.orderings
+        )
+        self.derived = tuple(
+            attribute for ordering in self.orderings for attribute in ordering.derived)
         self.verbose_name = verbose_name
         self.new_partition_key = new_partition_key
 
@@ -108,6 +117,17 @@ class Table:
             if index.name == name:
                 return index
         raise InvalidRequest(f'Table "{self.name}" has no index named “{name}”.')
+
+    def ordering(self, attribute):
+        """Return the Ordering that lists items by this attribute, or None."""
+        for ordering in self.orderings:
+            if ordering.source == attribute:
+                return ordering
+        return None
+
+    def with_derived(self, item):
+        """Return the item with the attributes the app derives for it, as a save writes them."""
+        return with_derived(self.derived, item)
 
     # --- Keys ------------------------------------------------------------------
 

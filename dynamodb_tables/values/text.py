@@ -6,9 +6,12 @@ is exact and nothing goes through float:
 - String: the text itself. Number: its digits (kept exactly as a Decimal).
   Binary: base64. Boolean: "true" or "false". Null: no text.
 - String, Number and Binary Sets: one member per line.
-- Lists and Maps: DynamoDB JSON, as the console's JSON view and the AWS CLI
-  write it ({"city": {"S": "Paris"}}), since plain JSON cannot tell a Set
-  from a List, Binary from a String, or keep a 38-digit number exact.
+- Lists and Maps: plain JSON ({"city": "Paris", "zip": 75001}) when they
+  hold only strings, numbers, booleans, null, Lists and Maps; otherwise
+  DynamoDB JSON, as the console's JSON view and the AWS CLI write it
+  ({"tags": {"SS": ["a"]}}), since plain JSON cannot tell a Set from a List
+  or Binary from a String. Both are read back; `plain_json` says how one is
+  told from the other. Numbers are Decimal either way, exact to 38 digits.
 
 Values a text form cannot carry unchanged are `editable() == False`: a
 String Set member with a line break or only spaces, an empty String or Binary Set member
@@ -23,7 +26,7 @@ import re
 from decimal import Decimal
 
 from ..exceptions import InvalidItem
-from . import typed
+from . import plain_json, typed
 from .rules import MAX_DEPTH, Refused, number
 from .types import SET_TYPES, dynamodb_type
 
@@ -113,6 +116,8 @@ def to_text(value):
         return ""
     if kind in SET_TYPES:
         return "\n".join(typed.to_typed(value)[kind])
+    if plain_json.fits(value):
+        return plain_json.to_text(value)
     return _pretty(typed.to_typed(value)[kind])
 
 
@@ -157,5 +162,5 @@ def from_text(kind, text, where="Value", path="value"):
         members = [from_text(member_kind, line, f"{where}, line “{line[:40]}”") for line in lines]
         return unique_set(members, where)
     if kind in ("L", "M"):
-        return typed.read({kind: parse_json(text, f"{where} (DynamoDB JSON)")}, path)
+        return plain_json.read(kind, parse_json(text, f"{where} (JSON)"), path)
     raise InvalidItem(f"{where}: unknown type “{kind}”.")

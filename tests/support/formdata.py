@@ -22,9 +22,14 @@ class _FormParser(HTMLParser):
         self.textareas = set()
         self._textarea = None
         self._select = None
+        self._templates = 0  # inside <template>: inert, never posted (a row for scripts to copy)
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if tag == "template":
+            self._templates += 1
+        if self._templates:
+            return
         if tag == "form":
             # No id asked for: the page's own form, not the header's log-out form.
             form_id = attrs.get("id")
@@ -56,7 +61,9 @@ class _FormParser(HTMLParser):
                 self._select[1] = attrs.get("value", "")
 
     def handle_endtag(self, tag):
-        if tag == "form":
+        if tag == "template":
+            self._templates -= 1
+        elif tag == "form":
             self.inside = False
         elif tag == "textarea":
             # The HTML parser keeps the newline right after <textarea>; browsers drop it.

@@ -118,7 +118,16 @@ def contact_url(contact_id, view):
 
 
 def search_url(term):
-    return f"{LIST}?{urllib.parse.urlencode({'q': term, 'per_page': 200})}"
+    # "contains" over ids (the slow search): a client's own contacts share an id prefix.
+    return f"{LIST}?{urllib.parse.urlencode({'q': term, 'contains': 1, 'per_page': 200})}"
+
+
+def current_value(body, attribute):
+    """Return an attribute's "Now" cell in a 409 page's table of changes (None if absent)."""
+    # The cell reads e.g. "shared 2-7 (String)": the value, then its type.
+    found = re.search(rf'<th scope="row">{re.escape(attribute)}</th><td>.*?</td>'
+                      r'<td>(.*?) \(\w+\)</td>', body, re.S)
+    return html.unescape(found.group(1)) if found else None
 
 
 def listed_ids(body):
@@ -215,7 +224,10 @@ class LoadClient:
         confirmation = self.session.post("bulk_delete", url, data, expect=(200,))
         if confirmation.status != 200:
             return
-        done = self.session.post("bulk_delete", url, form_pairs(confirmation.body, None))
+        # The admin's "Yes, I'm sure" form, not the "back up first" one beside it.
+        confirm = [pair for pair in form_pairs(confirmation.body, None)
+                   if pair[0] != "backup_first"]
+        done = self.session.post("bulk_delete", url, confirm)
         if done.status != 302:
             return
         for contact_id in chosen:
@@ -245,7 +257,10 @@ class LoadClient:
             if page.status not in (200, 409):
                 return
             data = form_fields(page.body)
-            based_on = data.get("username")
+            # After a 409 the form shows this client's values re-applied over the item as
+            # it is now: the save builds on the "Now" column of the page's table.
+            based_on = (current_value(page.text, "username") if page.status == 409
+                        else data.get("username"))
             username, age = f"shared {self.unique()}", self.rng.randint(0, 150)
             data.update(username=username, age=str(age), _save="Save")
             page = self.session.post("shared_edit", url, data, expect=(302, 409))
@@ -305,16 +320,19 @@ def run(base_url, username, password, clients=8, requests_per_client=250, shared
 
 
 def stored_items():
-    """Return every item of the table, read through the app's own data layer.
+    """Return every item of the table, read through the app's own data layer, without the
+    attributes the app derives (the clients compare what they saved).
 
     Needs Django set up, with settings.DYNAMODB pointing at the server's table.
     """
-    from contacts.models import contacts
+    from contacts.models import CONTACTS, contacts
 
+    derived = {attribute.name for attribute in CONTACTS.derived}
     items, cursor = [], None
     while True:
         page = contacts.page(cursor=cursor, limit=200)
-        items += page.object_list
+        items += [{name: value for name, value in item.items() if name not in derived}
+                  for item in page.object_list]
         if not page.has_next():
             return items
         cursor = page.next_cursor

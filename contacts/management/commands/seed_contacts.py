@@ -1,6 +1,6 @@
 from decimal import Decimal
 
-from contacts.models import contacts
+from contacts.models import Contact, contacts
 from dynamodb_tables.exceptions import ItemAlreadyExists
 from dynamodb_tables.management.base import StoreCommand
 
@@ -12,6 +12,9 @@ TUTORIAL_CONTACTS = (
 
 
 class Command(StoreCommand):
+    default_model = Contact
+    changes_table = True
+    changes_items = True
     help = "Add the tutorial's two contacts (01 Raju; 02 Sham, age 30). Never overwrites."
 
     def add_arguments(self, parser):

@@ -10,6 +10,7 @@ from dynamodb_tables.store.operations import ON_DEMAND, create_request, create_t
 
 
 class Command(StoreCommand):
+    changes_table = True
     help = (
         "Create a declared DynamoDB table with its key schema and indexes. Safe to run "
         "again: an existing table is left as it is."

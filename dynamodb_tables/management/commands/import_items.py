@@ -9,11 +9,14 @@ from django.core.management.base import CommandError
 from dynamodb_tables.backend import metering
 from dynamodb_tables.exceptions import StoreError
 from dynamodb_tables.management.base import StoreCommand
-from dynamodb_tables.store import importer
+from dynamodb_tables.management.safety import add_backup_first_argument, backup_first
+from dynamodb_tables.store import counts, importer
 from dynamodb_tables.store.records import BadRecord
 
 
 class Command(StoreCommand):
+    changes_table = True
+    changes_items = True
     help = (
         "Add the items of a JSON Lines file written by export_items (DynamoDB JSON, one "
         "item per line; - reads standard input) to a table (the declared one by default). "
@@ -40,6 +43,8 @@ class Command(StoreCommand):
             help="Replace items whose key exists already (no read before writing).",
         )
         parser.set_defaults(mode=importer.REFUSE_EXISTING)
+        # After the file is checked and before anything is written.
+        add_backup_first_argument(parser, "writing (with --overwrite, it keeps what is replaced)")
 
     def handle(self, **options):
         name = options["file"]
@@ -52,8 +57,16 @@ class Command(StoreCommand):
                 total = loader.check(source)
                 if progress:
                     progress.finish()
+                if options["backup_first"]:
+                    backup_first(self, items.name, "nothing was written")
+                elif options["mode"] == importer.OVERWRITE:
+                    self.stderr.write("No backup first (--backup-first makes one): "
+                                      "--overwrite replaces existing items as they are.")
                 source.seek(0)
+                # DynamoDB's figure before the import, for the list's count to move from.
+                counts.approximate_count(items.name)
                 summary = loader.write(source, total)
+                counts.record(items.name, added=summary.created)
                 if progress:
                     progress.finish()
             except BadRecord as error:
@@ -63,6 +76,7 @@ class Command(StoreCommand):
             except importer.ImportInterrupted:
                 if progress:
                     progress.finish()
+                counts.record(items.name, added=loader.summary.created)
                 raise  # its message says how much was written
             except StoreError as error:
                 # Only the first pass reads DynamoDB before anything is written.
