@@ -193,6 +193,14 @@ def test_reindex_resumes_from_its_cursor(contacts_table, raw_client, monkeypatch
     assert rest.read == 3 and rest.mended == 3
 
 
+def test_reindex_refuses_a_cursor_it_did_not_print(contacts_table, raw_client):
+    put(raw_client, id={"S": "cli"}, username={"S": "Priya"})
+    with pytest.raises(CommandError, match="--resume: that cursor is not one"):
+        call_command("reindex_contacts", "--resume", "garbage")
+    assert stored(raw_client, whole=True, contact_id="cli") == {
+        "id": {"S": "cli"}, "username": {"S": "Priya"}}
+
+
 def test_reindex_says_how_to_resume_when_dynamodb_fails(contacts_table, monkeypatch, capsys):
     from dynamodb_tables.exceptions import StoreUnavailable
     from dynamodb_tables.store import reindex
@@ -244,6 +252,13 @@ def test_the_username_column_sorts_both_ways_across_pages(admin_client, contacts
     page = admin_client.get(LIST_URL, {"o": "username"}).content.decode()
     assert 'class="sortable column-username sorted ascending"' in page
     assert 'title="Not sortable: no index of this table orders it by age."' in page
+
+
+def test_a_query_from_the_bar_offers_no_column_sort(admin_client, named):
+    """The bar's Query has its own order (its sort key, ascending or not): no header sorts it."""
+    response = admin_client.get(LIST_URL, {"pk": "n3"})
+    assert listed_ids(response) == ["n3"]
+    assert "sortable column-username" not in response.content.decode()
 
 
 def test_sorting_by_an_unindexed_column_is_a_clear_400(admin_client, named):

@@ -264,7 +264,10 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
             "page": page,
             "query": query,
             "result_headers": changelist.result_headers(
-                list_display, query, finding.orderable(self, found.layout, list_display),
+                list_display, query,
+                # The query bar's Query has its own order: no column sorts it.
+                set() if found.bar.active else finding.orderable(self, found.layout,
+                                                                  list_display),
                 ttl_column),
             "found": found,
             "search_ordering": finding.search_ordering(self, request, found.layout),

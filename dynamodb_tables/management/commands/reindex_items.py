@@ -1,7 +1,7 @@
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
-from dynamodb_tables.exceptions import StoreError
+from dynamodb_tables.exceptions import InvalidCursor, StoreError
 from dynamodb_tables.management.base import StoreCommand
 from dynamodb_tables.store import operations, reindex
 
@@ -36,6 +36,11 @@ class Command(StoreCommand):
         try:
             with bar:
                 reindex.reindex(table, summary, options["resume"], bar.update)
+        except InvalidCursor:
+            raise CommandError(
+                f'--resume: that cursor is not one this command printed for table "{table.name}"; '
+                "run it without --resume to start again (items already mended are skipped)."
+            ) from None
         except KeyboardInterrupt:
             self.say_where_to_resume(summary)
             raise CommandError("Interrupted.") from None
