@@ -161,38 +161,47 @@ def result_headers(list_display, query, orderable, ttl_attribute=None):
 
 
 def result_rows(page, table, list_display, change_url, with_checkbox, ttl_attribute=None):
-    """Return each row of the list as its cells (HTML), as the admin's items_for_result does.
+    """Return each row of the list as its cells' HTML, as the admin's items_for_result builds them.
 
     `change_url(object_id)` is an item's link. The first listed attribute
     is the row's header cell and carries the link; the last cell sums up the
-    attributes not listed.
+    attributes not listed. Every row has the same cells, so one format_html()
+    per row fills them (one per cell cost a tenth of the list's time).
     """
     label = gettext("Select this object for an action - %(object)s")
     listed = {*list_display, *([ttl_attribute] if ttl_attribute else [])}
+    row_format = _row_format(len(list_display), with_checkbox, bool(ttl_attribute))
     rows = []
     for item in page:
         object_id = table.object_id({name: item[name] for name in table.key_names})
-        cells = []
+        values = []
         if with_checkbox:
-            cells.append(format_html(
-                '<td class="action-checkbox"><input type="checkbox" name="{}" value="{}" '
-                'class="action-select" aria-label="{}"></td>',
-                ACTION_CHECKBOX_NAME, object_id, label % {"object": object_id},
-            ))
+            values += [ACTION_CHECKBOX_NAME, object_id, label % {"object": object_id}]
         for position, name in enumerate(list_display):
             value = display_value(item[name]) if name in item else ""
-            if position == 0:
-                cells.append(format_html('<th class="field-{}"><a href="{}">{}</a></th>',
-                                         name, change_url(object_id), value))
-            else:
-                cells.append(format_html('<td class="field-{}">{}</td>', name, value))
+            values += [name, change_url(object_id), value] if position == 0 else [name, value]
         if ttl_attribute:
             expiry = expiry_text(item[ttl_attribute]) if ttl_attribute in item else ""
-            cells.append(format_html('<td class="field-{}">{}</td>', ttl_attribute, expiry))
-        cells.append(format_html('<td class="field-others">{}</td>',
-                                 summary(item, exclude=listed)))
-        rows.append(cells)
+            values += [ttl_attribute, expiry]
+        values.append(summary(item, exclude=listed))
+        rows.append(format_html(row_format, *values))
     return rows
+
+
+@lru_cache(maxsize=64)
+def _row_format(columns, with_checkbox, with_expiry):
+    """Return the format_html() string of one row: its cells, names and values as arguments."""
+    cells = [_CHECKBOX_CELL] if with_checkbox else []
+    cells += [_LINK_CELL] + [_CELL] * (columns - 1)
+    cells += [_CELL] if with_expiry else []
+    return "".join([*cells, _OTHERS_CELL])
+
+
+_CHECKBOX_CELL = ('<td class="action-checkbox"><input type="checkbox" name="{}" value="{}" '
+                  'class="action-select" aria-label="{}"></td>')
+_LINK_CELL = '<th class="field-{}"><a href="{}">{}</a></th>'
+_CELL = '<td class="field-{}">{}</td>'
+_OTHERS_CELL = '<td class="field-others">{}</td>'
 
 
 def request_text(page):

@@ -15,6 +15,7 @@ sees an item, and `get_queryset` refuses on purpose.
 """
 
 from functools import update_wrapper
+from urllib.parse import quote as url_quote
 from urllib.parse import urlencode
 
 from django.contrib import admin
@@ -24,6 +25,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, register_converter, reverse
 from django.utils.functional import cached_property
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 
 from ..store import ItemManager, counts
@@ -45,6 +47,12 @@ register_converter(ObjectIdConverter, "dynamodb_object_id")
 # A DynamoDB string may hold NUL, which PostgreSQL's text refuses: the admin's
 # log (and the titles, from the same object) shows it as the symbol ␀ instead.
 NUL_SYMBOL = "\u2400"
+
+# Stands for the object id in a reversed URL: "~" is left alone by the admin's
+# quote() and by percent-encoding, and no table name or URL prefix holds it.
+_ID_PLACEHOLDER = "~object-id~"
+# What reverse() leaves unencoded in a path (django.urls.resolvers).
+_URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
 
 
 def url_patterns(view, start, prefix):
@@ -129,6 +137,22 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
         args = self.url_args() + (() if object_id is None else (quote(object_id),))
         return reverse(f"admin:{self.url_prefix}_{view}", args=args,
                        current_app=self.admin_site.name)
+
+    def change_urls(self):
+        """Return a function giving an item's change URL, equal to self.url("change", id).
+
+        One reverse() per list page instead of one per row: reverse() was about
+        half of what building the rows cost. The object id is then quoted as
+        reverse() quotes it: the admin's quote(), the URL converter, and
+        percent-encoding of what URLs cannot hold.
+        """
+        head, tail = self.url("change", _ID_PLACEHOLDER).rsplit(_ID_PLACEHOLDER, 1)
+        to_url = ObjectIdConverter().to_url
+
+        def change_url(object_id):
+            return head + url_quote(to_url(quote(object_id)), safe=_URL_SAFE) + tail
+
+        return change_url
 
     def get_urls(self):
         """Return the admin's URL shapes, matching any object id."""
@@ -247,8 +271,10 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
         choices = self._action_choices(request)
         filters = self.row_filters(query, page)
 
+        item_url = self.change_urls()
+
         def change_url(object_id):
-            url = self.url("change", object_id)
+            url = item_url(object_id)
             return f"{url}?{filters}" if filters else url
 
         list_display = self.get_list_display(request)
@@ -266,7 +292,7 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
             "result_headers": changelist.result_headers(
                 list_display, query,
                 # The query bar's Query has its own order: no column sorts it.
-                set() if found.bar.active else finding.orderable(self, found.layout,
+                set() if found.bar_active else finding.orderable(self, found.layout,
                                                                   list_display),
                 ttl_column),
             "found": found,
