@@ -15,6 +15,7 @@ from dynamodb_tables.admin.type_fix import conversion
 
 from .helpers import change_url
 from .support.formdata import form_fields
+from .test_editing_flow import merge_table
 from .test_editor import errors, put, recording_calls, stored, text
 
 AGE = ContactForm.base_fields["age"]
@@ -185,3 +186,65 @@ def test_a_save_over_a_deleted_item_keeps_the_conversion_ticked(
     assert convert_box(gone.content) == [("_convert-age", "Convert to Number: 30")]
     assert form_fields(gone.content).get("_convert-age") == "on"
     assert stored(raw_client, "01") is None
+
+
+def set_attribute(raw_client, contact_id, name, value):
+    """Write one attribute as another tool would, between opening a form and saving it."""
+    raw_client.update_item(TableName=CONTACTS.name, Key={"id": {"S": contact_id}},
+                           UpdateExpression="SET #a = :a", ExpressionAttributeNames={"#a": name},
+                           ExpressionAttributeValues={":a": value})
+
+
+def test_a_refused_save_keeps_the_conversion_ticked_and_its_save_converts(
+    admin_client, contacts_table, raw_client
+):
+    """Someone else changed another attribute meanwhile: the 409's form of the item as it is
+    now still carries the conversion (ticked, listed as re-applied), and saving it stores age
+    as a Number while keeping their change."""
+    put(raw_client, {"id": {"S": "01"}, "username": {"S": "Raju"}, "age": {"S": "30"},
+                     "city": {"S": "Pune"}})
+    data = form_fields(admin_client.get(change_url("01")).content)
+    set_attribute(raw_client, "01", "city", {"S": "Mumbai"})
+
+    refused = admin_client.post(change_url("01"), {**data, "_convert-age": "on", "_save": "1"})
+
+    assert refused.status_code == 409
+    assert merge_table(refused)["age"] == (
+        "30 (String) | 30 (String) | 30 (Number) | Your change, re-applied")
+    assert convert_box(refused.content) == [("_convert-age", "Convert to Number: 30")]
+    retry = form_fields(refused.content)
+    assert retry.get("_convert-age") == "on"
+    assert written(raw_client, "01")["age"] == {"S": "30"}  # nothing saved yet
+
+    saved = admin_client.post(change_url("01"), {**retry, "_save": "1"})
+
+    assert saved.status_code == 302, errors(saved)
+    assert written(raw_client, "01") == {"id": {"S": "01"}, "username": {"S": "Raju"},
+                                         "age": {"N": "30"}, "city": {"S": "Mumbai"}}
+
+
+@pytest.mark.parametrize("theirs", ["31", " 30 "])
+def test_a_conversion_of_a_value_changed_meanwhile_is_not_carried_over(
+    admin_client, contacts_table, raw_client, theirs
+):
+    """They stored another String meanwhile (even one that converts to the same number): your
+    conversion was of a value that is gone, so their value is kept and the merge says so; the
+    form offers converting their value, unticked, and saving it as shown keeps theirs."""
+    put(raw_client, {"id": {"S": "01"}, "username": {"S": "Raju"}, "age": {"S": "30"}})
+    data = form_fields(admin_client.get(change_url("01")).content)
+    set_attribute(raw_client, "01", "age", {"S": theirs})
+
+    refused = admin_client.post(change_url("01"), {**data, "_convert-age": "on", "_save": "1"})
+
+    assert refused.status_code == 409
+    assert merge_table(refused)["age"].endswith(
+        "Their change, kept: the field cannot edit their value")
+    preview = f"Convert to Number: {int(theirs)}"
+    assert convert_box(refused.content) == [("_convert-age", preview)]
+    retry = form_fields(refused.content)
+    assert "_convert-age" not in retry
+
+    saved = admin_client.post(change_url("01"), {**retry, "_save": "1"})
+
+    assert saved.status_code == 302, errors(saved)
+    assert written(raw_client, "01")["age"] == {"S": theirs}

@@ -15,6 +15,7 @@ from django.core import signing
 
 from ..store import REMOVE, apply_changes
 from ..values.types import equivalent
+from . import type_fix
 from .conflicts import _text as value_text
 from .editor import ItemEditor
 
@@ -99,11 +100,25 @@ def three_way(base, yours, theirs, maintained=(), frozen=()):
 def refreshed(table, form_class, base, yours, theirs, maintained=()):
     """Return (editor, [Merged], clashing names) for the page of a refused save: the
     form of the current item (`theirs`) with your changes to `base` merged in."""
-    current = ItemEditor(table, form_class, item=theirs).form.fields
-    frozen = {name for name, field in current.items() if field.disabled}
+    current = ItemEditor(table, form_class, item=theirs).form
+    frozen = ({name for name, field in current.fields.items() if field.disabled}
+              - carried_conversions(current, base, yours))
     pending, rows = three_way(base, yours, theirs, maintained, frozen)
     clashing = [row.name for row in rows if row.outcome == CLASH]
     return editor_showing(table, form_class, theirs, pending, clashing), rows, clashing
+
+
+def carried_conversions(current, base, yours):
+    """Return the names of read-only fields of `current` (the form of the item as it is now)
+    that can still show your change: a conversion its box offers again, to the same value,
+    of the very value you saw (nobody else changed it). Shown ticked, saving converts.
+
+    A conversion of a value someone else changed (even to one that converts alike)
+    stays frozen: their value is kept and the box offers converting it, unticked.
+    """
+    return {name for name, found in current.conversions.items()
+            if name in yours and name in base and equivalent(base[name], found.stored)
+            and type_fix.is_value(yours[name], found.value)}
 
 
 def clashes_token(rows, table):
