@@ -154,11 +154,16 @@ class PageWalk:
 def test_every_page_passes_axe_core_and_the_nu_html_checker(
     browser, site, checkers, tmp_path, django_user_model
 ):
-    """List, search, add (and its errors), change, the item's JSON, a refused save (409),
-    delete (and its 409), history, the table pages and /admin/tables/ with another table's
-    pages, and the read-only pages of a user who may only view: no serious or critical
-    axe-core violation, and no error from the Nu HTML Checker."""
+    """List, search, the confirmation of "Delete selected", add (and its errors), change, a
+    value to convert (its box ticked on a page with errors, and on the 404 of an item deleted
+    meanwhile), the item's JSON, a refused save (409), delete (and its 409), history, the
+    table pages and /admin/tables/ with another table's pages, and the read-only pages of a
+    user who may only view: no serious or critical axe-core violation, and no error from the
+    Nu HTML Checker."""
     seed_contacts()
+    # A Number stored as a String: the change form offers "Convert to Number: 30".
+    put(id={"S": "convertible"}, username={"S": "Convertible"}, age={"S": "30"},
+        email={"S": "convertible@example.com"})
     viewer = django_user_model.objects.create_user("viewer", password=PASSWORD, is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_contact"))
     other_table = f"{CONTACTS.name}-other"
@@ -179,12 +184,31 @@ def test_every_page_passes_axe_core_and_the_nu_html_checker(
         log_in(page, site)
         walk = PageWalk(page, site)
         walk.open("list", LIST_PATH)
+        # As a browser posts the action: boxes ticked, "Delete selected" chosen, Go.
+        for contact_id in ("every-type", LONG_ID):
+            page.get_by_role(
+                "checkbox", name=f"Select this object for an action - {contact_id}").check()
+        page.locator("select[name=action]").select_option("delete_selected")
+        walk.submit("delete selected, confirmation", page.get_by_role("button", name="Go"), 200)
+        expect(page.locator("#content h1")).to_have_text("Delete multiple objects")
         walk.open("search", LIST_PATH + "?q=Type")
         walk.open("add", LIST_PATH + "add/")
         walk.submit("add with errors", page.get_by_role("button", name="Save", exact=True), 200)
         walk.open("change", change_path("every-type"))
         walk.open("change, locked values", change_path("locked"))
         walk.open("change, long id", change_path(LONG_ID))
+        walk.open("change, a value to convert", change_path("convertible"))
+        convert = page.get_by_label("Convert to Number: 30")
+        convert.check()
+        page.get_by_label("Email:", exact=True).fill("not an email")
+        save = page.get_by_role("button", name="Save", exact=True)
+        walk.submit("conversion ticked, with errors", save, 200)
+        expect(page.locator(".errornote")).to_be_visible()
+        expect(convert).to_be_checked()
+        page.get_by_label("Email:", exact=True).fill("convertible@example.com")
+        backend.client().delete_item(TableName=CONTACTS.name, Key={"id": {"S": "convertible"}})
+        walk.submit("conversion ticked, item gone (404)", save, 404)
+        expect(convert).to_be_checked()
         walk.open("item as JSON", f"{LIST_PATH}{quote('every-type')}/json/")
 
         walk.open("change before a conflict", change_path("every-type"))
