@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import boto3
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.test.client import MULTIPART_CONTENT, RequestFactory
 from moto import mock_aws
@@ -63,6 +64,15 @@ def contacts_table(store):
     """A fresh, empty contacts table created by the app's own code."""
     operations.create_table(CONTACTS, operations.Capacity())
     return store
+
+
+@pytest.fixture
+def contacts_staff(db, client, django_user_model):
+    """A staff user with every contacts permission, but not a superuser."""
+    user = django_user_model.objects.create_user("manager", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="contacts"))
+    client.force_login(user)
+    return client
 
 
 @pytest.fixture

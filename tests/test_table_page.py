@@ -5,7 +5,6 @@ import re
 
 import pytest
 from botocore.stub import Stubber
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from contacts.models import CONTACTS
@@ -41,15 +40,6 @@ def billing():
 
 def provisioned(read, write):
     return {"billing_mode": "PROVISIONED", "read_capacity": str(read), "write_capacity": str(write)}
-
-
-@pytest.fixture
-def contacts_staff(db, client, django_user_model):
-    """A staff user with every contacts permission, but not a superuser."""
-    user = django_user_model.objects.create_user("manager", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="contacts"))
-    client.force_login(user)
-    return client
 
 
 # --- Who may see it ----------------------------------------------------------------

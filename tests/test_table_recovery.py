@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
-from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -61,15 +60,6 @@ def table(contacts_table, raw_client):
         raw_client.put_item(TableName=CONTACTS.name,
                             Item={"id": {"S": contact_id}, "username": {"S": f"u{contact_id}"}})
     return CONTACTS.name
-
-
-@pytest.fixture
-def contacts_staff(db, client, django_user_model):
-    """A staff user with every contacts permission, but not a superuser."""
-    user = django_user_model.objects.create_user("manager", is_staff=True)
-    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="contacts"))
-    client.force_login(user)
-    return client
 
 
 def run(*args):
