@@ -43,7 +43,7 @@ class Finding:
         return self.read is not None
 
     # The forms are built when used: a plain list renders them from a cache
-    # (query_bar.html), and building them cost a twentieth of its time.
+    # (query_bar.html), and building them cost it about 0.4 ms.
     @cached_property
     def bar(self):
         return QueryBarForm(self.data, self.layout)

@@ -49,7 +49,8 @@ register_converter(ObjectIdConverter, "dynamodb_object_id")
 NUL_SYMBOL = "\u2400"
 
 # Stands for the object id in a reversed URL: "~" is left alone by the admin's
-# quote() and by percent-encoding, and no table name or URL prefix holds it.
+# quote() and by percent-encoding. Only "change/" follows the id, so the last
+# occurrence is the id's place whatever the URL prefix holds.
 _ID_PLACEHOLDER = "~object-id~"
 # What reverse() leaves unencoded in a path (django.urls.resolvers).
 _URL_SAFE = RFC3986_SUBDELIMS + "/~:@"
