@@ -645,6 +645,66 @@ def test_add_without_id_generates_one_and_stores_no_blank_fields(
     assert stored(raw_client, "baby")["age"] == {"N": "0"}
 
 
+def test_an_add_form_sent_twice_stores_one_contact(admin_client, contacts_table, raw_client):
+    """A blank id is the one the add form was issued: the same form sent again (a double
+    click, or a re-send after a lost answer) finds the contact it stored and answers as the
+    first did; another add form makes another contact."""
+    form = form_fields(admin_client.get(ADD_URL).content)
+    data = {**form, "id": "", "username": "Asha", "_save": "1"}
+
+    first, again = admin_client.post(ADD_URL, data), admin_client.post(ADD_URL, data)
+
+    assert (first.status_code, again.status_code) == (302, 302)
+    (contact_id,) = stored_ids(raw_client)
+    assert stored(raw_client, contact_id) == {"id": {"S": contact_id}, "username": {"S": "Asha"}}
+    assert submit(admin_client, ADD_URL, {"username": "Asha", "_save": "1"}).status_code == 302
+    assert len(stored_ids(raw_client)) == 2
+
+
+def test_an_add_form_sent_again_with_other_values_asks_before_adding_another(
+    admin_client, contacts_table, raw_client
+):
+    """Back, other values, Save again: the first contact is kept, the page says it was saved
+    before and under which id, and saving once more adds the new values as another contact."""
+    form = form_fields(admin_client.get(ADD_URL).content)
+    assert admin_client.post(ADD_URL, {**form, "username": "Asha", "_save": "1"}).status_code == 302
+    (first_id,) = stored_ids(raw_client)
+
+    again = admin_client.post(ADD_URL, {**form, "username": "Ravi", "_save": "1"})
+
+    assert again.status_code == 200
+    assert again.context["adminform"].form.non_field_errors() == [
+        f"This form was saved before, as contact “{first_id}”, with other values. Save again "
+        "to add these values as another contact."
+    ]
+    assert stored(raw_client, first_id)["username"] == {"S": "Asha"}
+    assert submit_shown(admin_client, again).status_code == 302
+    assert {stored(raw_client, n)["username"]["S"] for n in stored_ids(raw_client)} == {
+        "Asha", "Ravi"}
+
+
+def test_an_add_form_keeps_its_key_through_errors_and_new_rows(admin_client, contacts_table,
+                                                                raw_client):
+    """The add form re-shown (a field error, "Add another attribute") carries the key it was
+    issued; a token that is not ours is ignored and a new id generated."""
+    form = form_fields(admin_client.get(ADD_URL).content)
+    token = form["_new_key"]
+    with_error = admin_client.post(ADD_URL, {**form, "username": " ", "_save": "1"})
+    another_row = admin_client.post(ADD_URL, {**form, "username": "Asha", "_addattribute": "1"})
+    for page in (with_error, another_row):
+        assert form_fields(page.content)["_new_key"] == token
+    forged = admin_client.post(ADD_URL, {**form, "_new_key": token + "x", "username": "Asha",
+                                         "_save": "1"})
+    assert forged.status_code == 302
+    assert admin_client.post(ADD_URL, {**form, "username": "Asha", "_save": "1"}).status_code == 302
+    assert len(stored_ids(raw_client)) == 2
+
+
+def submit_shown(client, page):
+    """POST the form a page shows, as a browser would, with Save."""
+    return client.post(ADD_URL, {**form_fields(page.content), "_save": "1"})
+
+
 def test_add_another_and_continue_buttons(admin_client, contacts_table, raw_client):
     """"Save and add another" returns to the add form; "Save and continue" opens the new contact."""
     another = submit(

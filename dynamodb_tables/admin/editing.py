@@ -31,7 +31,7 @@ from ..exceptions import (
 )
 from ..store import operations, ttl
 from ..store.changes import same_item
-from . import conflicts, copies, history, merge
+from . import conflicts, copies, history, merge, new_keys
 from .copies import RECREATE_VAR, SAVE_AS_NEW_VAR
 from .editor import ADD_ROW_VAR, ORIGINAL_VAR, ItemEditor, read_original, sign_original
 from .errors import store_errors, unconfirmed_page
@@ -59,18 +59,28 @@ class EditingViews:
             return self._render_form(request, editor, None)
         editor = self.editor(request.POST)
         if editor.is_valid():
-            # The key is made here, so that the page can name the item even unconfirmed.
-            new = self.table.with_new_key(editor.new_item())
+            # A blank key is the one the form was issued (new_keys), so that the page
+            # can name the item even unconfirmed, and a form sent twice stores one item.
+            issued = new_keys.read(request.POST.get(new_keys.NEW_KEY_VAR), self.table)
+            new = self.table.with_new_key(editor.new_item(), issued)
             try:
                 item = self.items.create(new)
             except WriteUnconfirmed as error:
                 return unconfirmed_page(self, request, error, "save", new)
             except ItemAlreadyExists as error:
-                # Exactly this item stored: a re-submitted add whose answer was lost.
+                # Exactly this item stored: the form sent twice (a double click, or
+                # again after a lost answer). Answer as if it had just been made.
                 stored = self.table.with_derived(new)  # as create() wrote it
                 item = error.existing if same_item(error.existing or {}, stored) else None
+                partition = self.table.partition_key.name
+                if item is None and issued is not None and new[partition] == issued:
+                    # Sent again with other values (after Back): a new form's key for them.
+                    editor.form.add_error(None, new_keys.SAVED_BEFORE.format(
+                        name=self.opts.verbose_name, key=self.table.object_id(new)))
+                    return self._render_form(request, editor, obj=None, extra_context={
+                        "new_key_token": new_keys.issue(self.table)})
                 if item is None:
-                    editor.form.add_error(self.table.partition_key.name, str(error))
+                    editor.form.add_error(partition, str(error))
             except InvalidItem as error:
                 item = None
                 editor.form.add_error(None, str(error))
@@ -185,6 +195,8 @@ class EditingViews:
             "original_var": ORIGINAL_VAR,
             "original_token": (
                 sign_original(editor.item, self.table) if editor.item is not None else None),
+            "new_key_var": new_keys.NEW_KEY_VAR,
+            "new_key_token": new_keys.issue(self.table, request.POST) if add else None,
             "history_url": self.url("history", obj.object_id) if obj else None,
             # The time-to-live attribute's row reads as a date ("expires in 3 days").
             "expiry": ttl.item_expiry(self.table_name, editor.item),

@@ -131,11 +131,12 @@ class Table:
 
     # --- Keys ------------------------------------------------------------------
 
-    def with_new_key(self, item):
-        """Return the item, with a new partition key if it has none and the table makes them."""
+    def with_new_key(self, item, key=None):
+        """Return the item, with a new partition key if it has none and the table makes them
+        (`key`, if given: the one its add form was issued)."""
         partition = self.partition_key.name
         if item.get(partition) is None and self.new_partition_key:
-            item = {**item, partition: self.new_partition_key()}
+            item = {**item, partition: self.new_partition_key() if key is None else key}
         return item
 
     def key_of(self, item):
