@@ -73,3 +73,23 @@ def raw_order(number, **attributes):
         "total": {"N": f"{number}.5"},
         **attributes,
     }
+
+
+def created_by_another_tool(raw_client, store, count):
+    """Create Orders as the AWS CLI would and put `count` orders; yield its name, then
+    delete it from DynamoDB Local (moto forgets it by itself). For fixtures."""
+    from dynamodb_tables.store import operations
+
+    name = orders_name()
+    raw_client.create_table(TableName=name, **ORDERS_REQUEST)
+    for number in range(count):
+        raw_client.put_item(TableName=name, Item=raw_order(number))
+    yield name
+    if store == "dynamodb_local":
+        operations.delete_table(name, wait=False)
+
+
+def stored_order(raw_client, name, customer, order):
+    """Return an order as stored (DynamoDB JSON, read consistently), or None."""
+    key = {"customer": {"S": customer}, "order": {"N": str(order)}}
+    return raw_client.get_item(TableName=name, Key=key, ConsistentRead=True).get("Item")

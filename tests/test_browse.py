@@ -15,9 +15,9 @@ import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 
 from contacts.models import CONTACTS
-from dynamodb_tables.store import export, operations
+from dynamodb_tables.store import export
 
-from .orders import ORDERS_REQUEST, orders_name, raw_order
+from .orders import created_by_another_tool, raw_order, stored_order
 from .support.formdata import form_fields, row_index, submit
 
 FORM = "tableitem_form"
@@ -27,18 +27,8 @@ DELETE_FORM = "tableitem_delete_form"
 @pytest.fixture
 def orders(store, raw_client):
     """A table created and filled by another tool: 60 orders of 3 customers."""
-    name = orders_name()
-    raw_client.create_table(TableName=name, **ORDERS_REQUEST)
-    for number in range(60):
-        raw_client.put_item(TableName=name, Item=raw_order(number))
-    yield name
-    if store == "dynamodb_local":
-        operations.delete_table(name, wait=False)
+    yield from created_by_another_tool(raw_client, store, 60)
 
-
-def stored(raw_client, name, customer, order):
-    key = {"customer": {"S": customer}, "order": {"N": str(order)}}
-    return raw_client.get_item(TableName=name, Key=key, ConsistentRead=True).get("Item")
 
 
 def item_url(name, customer, order, view="change"):
@@ -107,14 +97,14 @@ def test_the_list_shows_the_key_columns_the_admin_way(admin_client, orders):
 
 def test_saving_unchanged_leaves_the_item_identical_type_for_type(admin_client, orders,
                                                                   raw_client):
-    before = stored(raw_client, orders, "customer-1", 7)
+    before = stored_order(raw_client, orders, "customer-1", 7)
 
     response = submit(admin_client, item_url(orders, "customer-1", 7), {"_save": "1"},
                       form_id=FORM)
 
     assert response.status_code == 302
     assert response["Location"] == f"/admin/tables/{orders}/"
-    assert stored(raw_client, orders, "customer-1", 7) == before
+    assert stored_order(raw_client, orders, "customer-1", 7) == before
 
 
 @pytest.mark.auth_database
@@ -126,7 +116,8 @@ def test_editing_an_attribute_changes_only_it(admin_client, orders, raw_client):
     response = admin_client.post(url, {**data, "_save": "1"})
 
     assert response.status_code == 302
-    assert stored(raw_client, orders, "customer-1", 7) == raw_order(7, status={"S": "shipped"})
+    assert stored_order(raw_client, orders, "customer-1", 7) == raw_order(
+        7, status={"S": "shipped"})
     entry = LogEntry.objects.get(action_flag=CHANGE)
     assert entry.object_id == f"{orders}/customer-1,7"
     history = admin_client.get(item_url(orders, "customer-1", 7, "history")).content.decode()
@@ -143,7 +134,7 @@ def test_a_stale_save_is_refused_with_409(admin_client, orders, raw_client):
 
     assert response.status_code == 409
     assert "was changed by someone else after you opened it" in response.content.decode()
-    assert stored(raw_client, orders, "customer-1", 7)["status"] == {"S": "cancelled"}
+    assert stored_order(raw_client, orders, "customer-1", 7)["status"] == {"S": "cancelled"}
 
 
 def test_adding_and_deleting_by_the_whole_key(admin_client, orders, raw_client):
@@ -154,13 +145,13 @@ def test_adding_and_deleting_by_the_whole_key(admin_client, orders, raw_client):
     added = admin_client.post(add, {**data, "_save": "1"})
 
     assert added.status_code == 302
-    assert stored(raw_client, orders, "new, customer", 2) == {
+    assert stored_order(raw_client, orders, "new, customer", 2) == {
         "customer": {"S": "new, customer"}, "order": {"N": "2"}}
     # "new, customer" quoted in the object id, and again in the URL.
     deleted = submit(admin_client, item_url(orders, "new_5F2C customer", 2, "delete"),
                      form_id=DELETE_FORM)
     assert deleted.status_code == 302
-    assert stored(raw_client, orders, "new, customer", 2) is None
+    assert stored_order(raw_client, orders, "new, customer", 2) is None
 
 
 def test_a_key_of_the_wrong_type_is_a_form_error(admin_client, orders, raw_client):
@@ -172,7 +163,7 @@ def test_a_key_of_the_wrong_type_is_a_form_error(admin_client, orders, raw_clien
 
     assert response.status_code == 200
     assert "“one” is not a number" in html.unescape(response.content.decode())
-    assert stored(raw_client, orders, "x", 1) is None
+    assert stored_order(raw_client, orders, "x", 1) is None
 
 
 def test_export_streams_every_item_with_the_key_columns_first(admin_client, orders):
@@ -190,9 +181,9 @@ def test_bulk_delete_takes_whole_keys(admin_client, orders, raw_client):
         "action": "delete_selected", "_selected_action": selected, "index": "0", "post": "yes"})
 
     assert response.status_code == 302
-    assert stored(raw_client, orders, "customer-1", 7) is None
-    assert stored(raw_client, orders, "customer-2", 8) is None
-    assert stored(raw_client, orders, "customer-0", 0) is not None
+    assert stored_order(raw_client, orders, "customer-1", 7) is None
+    assert stored_order(raw_client, orders, "customer-2", 8) is None
+    assert stored_order(raw_client, orders, "customer-0", 0) is not None
 
 
 def test_the_table_page_shows_the_key_and_the_indexes(admin_client, orders):

@@ -21,7 +21,7 @@ from dynamodb_tables.store import KeyAttribute, Table
 
 from . import helpers
 from .helpers import ADD_URL, change_url, put, stored_ids
-from .orders import ORDERS_REQUEST, orders_name, raw_order
+from .orders import created_by_another_tool, raw_order, stored_order
 from .support.formdata import blank_row, form_fields, row_index, submit
 
 
@@ -487,20 +487,7 @@ FORM = "tableitem_form"
 @pytest.fixture
 def orders(store, raw_client):
     """A table created and filled by another tool (the AWS CLI): a few orders."""
-    from dynamodb_tables.store import operations
-
-    name = orders_name()
-    raw_client.create_table(TableName=name, **ORDERS_REQUEST)
-    for number in range(6):
-        raw_client.put_item(TableName=name, Item=raw_order(number))
-    yield name
-    if store == "dynamodb_local":
-        operations.delete_table(name, wait=False)
-
-
-def stored_order(raw_client, name, customer, order):
-    key = {"customer": {"S": customer}, "order": {"N": str(order)}}
-    return raw_client.get_item(TableName=name, Key=key, ConsistentRead=True).get("Item")
+    yield from created_by_another_tool(raw_client, store, 6)
 
 
 def order_url(name, customer, order):
