@@ -6,6 +6,7 @@ way the console or the CLI would, so the tests see exactly what is stored.
 
 import html
 import re
+from decimal import Decimal
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 import pytest
@@ -22,8 +23,8 @@ from django.utils.html import escape, strip_tags
 
 from contacts.admin import ContactAdmin
 from contacts.models import CONTACTS, Contact
-from dynamodb_tables.admin import changelist
-from dynamodb_tables.store import operations
+from dynamodb_tables.admin import changelist, new_keys
+from dynamodb_tables.store import KeyAttribute, Table, operations
 from dynamodb_tables.store.pagination import decode_cursor
 
 from .helpers import (
@@ -698,6 +699,24 @@ def test_an_add_form_keeps_its_key_through_errors_and_new_rows(admin_client, con
     assert forged.status_code == 302
     assert admin_client.post(ADD_URL, {**form, "username": "Asha", "_save": "1"}).status_code == 302
     assert len(stored_ids(raw_client)) == 2
+
+
+@pytest.mark.parametrize("kind, make", [
+    ("S", lambda: "0f9a"),
+    ("N", lambda: Decimal("12345678901234567890123456789012345678")),
+    ("B", lambda: b"\x00\xff"),
+])
+def test_an_issued_key_reads_back_exactly_and_only_for_its_table(kind, make):
+    """The add form's key token holds the key as DynamoDB JSON: a 38-digit Number or a
+    Binary key comes back exactly; another table's form, or a changed token, gets nothing."""
+    table = Table("Things", partition_key=KeyAttribute("k", kind), new_partition_key=make)
+    other = Table("Others", partition_key=KeyAttribute("k", kind), new_partition_key=make)
+    token = new_keys.issue(table)
+
+    assert new_keys.read(token, table) == make()
+    assert new_keys.issue(table, {new_keys.NEW_KEY_VAR: token}) == token
+    assert new_keys.read(token, other) is None
+    assert new_keys.read(token[:-1], table) is None
 
 
 def submit_shown(client, page):

@@ -9,6 +9,8 @@ it already stored, and the add answers as if it had just made it.
 
 from django.core import signing
 
+from ..values import typed
+
 NEW_KEY_VAR = "_new_key"
 SAVED_BEFORE = (
     "This form was saved before, as {name} “{key}”, with other values. Save again to add "
@@ -25,7 +27,8 @@ def issue(table, data=None):
     token = (data or {}).get(NEW_KEY_VAR)
     if read(token, table) is not None:
         return token
-    return signing.dumps(table.new_partition_key(), salt=f"{_SALT}:{table.name}")
+    # As DynamoDB JSON, so that a Number or Binary key signs as exactly as a String.
+    return signing.dumps(typed.to_typed(table.new_partition_key()), salt=f"{_SALT}:{table.name}")
 
 
 def read(token, table):
@@ -33,6 +36,6 @@ def read(token, table):
     if not token or table.new_partition_key is None:
         return None
     try:
-        return signing.loads(token, salt=f"{_SALT}:{table.name}")
-    except signing.BadSignature:
+        return typed.read(signing.loads(token, salt=f"{_SALT}:{table.name}"))
+    except (signing.BadSignature, typed.BadValue):
         return None
