@@ -66,6 +66,32 @@ def contacts_table(store):
     return store
 
 
+def recorded(monkeypatch, dispatch):
+    """Record every request sent through backend.<dispatch> (then send it): a list of
+    (operation, params)."""
+    requests = []
+    real_call = getattr(backend, dispatch)
+
+    def spy(operation, **params):
+        requests.append((operation, params))
+        return real_call(operation, **params)
+
+    monkeypatch.setattr(backend, dispatch, spy)
+    return requests
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    """Every DynamoDB request the app sends (backend.call)."""
+    return recorded(monkeypatch, "call")
+
+
+@pytest.fixture
+def scaling_sent(monkeypatch):
+    """Every Application Auto Scaling request the app sends (backend.call_scaling)."""
+    return recorded(monkeypatch, "call_scaling")
+
+
 @pytest.fixture
 def contacts_staff(db, client, django_user_model):
     """A staff user with every contacts permission, but not a superuser."""

@@ -66,20 +66,6 @@ def bare_table(store):
     return store
 
 
-@pytest.fixture
-def sent(monkeypatch):
-    """Every request the app sends, as (operation, params)."""
-    calls = []
-    call = backend.call
-
-    def recording(operation, **params):
-        calls.append((operation, params))
-        return call(operation, **params)
-
-    monkeypatch.setattr(backend, "call", recording)
-    return calls
-
-
 def updates(sent):
     return [params for operation, params in sent if operation in (
         "update_table", "update_time_to_live")]

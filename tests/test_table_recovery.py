@@ -40,20 +40,6 @@ pytestmark = pytest.mark.usefixtures("moto_scaling_loaded")
 
 
 @pytest.fixture
-def sent(monkeypatch):
-    """Every request sent through backend.call: a list of (operation, params)."""
-    requests = []
-    real_call = backend.call
-
-    def spy(operation, **params):
-        requests.append((operation, params))
-        return real_call(operation, **params)
-
-    monkeypatch.setattr(backend, "call", spy)
-    return requests
-
-
-@pytest.fixture
 def table(contacts_table, raw_client):
     """The contacts table with two items in it."""
     for contact_id in ("01", "02"):

@@ -42,20 +42,6 @@ def provisioned(store):
     return CONTACTS.name
 
 
-@pytest.fixture
-def scaling_sent(monkeypatch):
-    """Every Application Auto Scaling request sent: a list of (operation, params)."""
-    requests = []
-    real_call = backend.call_scaling
-
-    def spy(operation, **params):
-        requests.append((operation, params))
-        return real_call(operation, **params)
-
-    monkeypatch.setattr(backend, "call_scaling", spy)
-    return requests
-
-
 def run(*args):
     out = io.StringIO()
     call_command(*args, stdout=out)
