@@ -13,7 +13,7 @@ from botocore.config import Config
 from django.conf import settings
 from django.core.signals import setting_changed
 
-from . import dax, metering
+from . import dax, item_reads, metering
 from .attempts import AttemptHooks, watched
 from .errors import translated
 
@@ -75,6 +75,8 @@ def _new_client(service):
     # Each attempt held to a web request's time budget, and watched for lost answers.
     AttemptHooks(options["CONNECT_TIMEOUT"], options["READ_TIMEOUT"],
                  options["MAX_ATTEMPTS"]).register(client)
+    if service == "dynamodb":
+        item_reads.register(client)
     return client
 
 
