@@ -19,13 +19,15 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape, format_html, strip_tags
+from django.utils.safestring import SafeString
 
 from contacts.admin import ContactAdmin
 from contacts.models import CONTACTS, Contact
 from dynamodb_tables.admin import changelist, new_keys
 from dynamodb_tables.store import KeyAttribute, Table, operations
 from dynamodb_tables.store.pagination import decode_cursor
+from dynamodb_tables.values import display
 
 from .helpers import (
     ADD_URL,
@@ -287,6 +289,27 @@ def test_list_rows_escape_every_value_and_keep_each_cell_in_its_column():
     assert '<td class="field-others">note: &lt;img src=x onerror=alert(1)&gt;</td>' in with_menu
     assert "action-checkbox" in with_menu and "action-checkbox" not in without
     assert with_menu.count("<td") == 4 and without.count("<td") == 3
+    assert isinstance(with_menu, SafeString)
+
+
+def test_a_row_is_what_format_html_would_make_of_its_values():
+    item = {"id": "it's \"1\" <&>", "username": "O'Brien & <co>", "age": Decimal("30.5"),
+            "email": "a@b", "phone": "+1", "city": "Zürich", "tags": {"x", "y"}}
+    object_id, url = item["id"], "/admin/contacts/contact/it%27s/change/?a=1&b='2'"
+
+    row = changelist.result_rows([item], CONTACTS, ContactAdmin.list_display,
+                                 lambda _: url, with_checkbox=True)[0]
+
+    label = f"Select this object for an action - {object_id}"
+    listed = [display.display_value(item[name]) if name in item else "" for name in
+              ContactAdmin.list_display]
+    values = ["_selected_action", object_id, label, ContactAdmin.list_display[0], url, listed[0]]
+    for name, value in zip(ContactAdmin.list_display[1:], listed[1:], strict=True):
+        values += [name, value]
+    values.append(display.summary(item, exclude=set(ContactAdmin.list_display)))
+    assert row == format_html(changelist._row_format(len(ContactAdmin.list_display), True, False),
+                              *values)
+    assert "O&#x27;Brien &amp; &lt;co&gt;" in row
 
 
 # Ids that each quoting step changes: the admin's quote(), the URL converter's dot

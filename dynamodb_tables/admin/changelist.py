@@ -8,6 +8,7 @@ cursor, and links that carry them. Rows are cells built as the admin's
 reverse().
 """
 
+import html
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -15,7 +16,7 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.signals import setting_changed
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from ..exceptions import InvalidRequest
@@ -165,8 +166,9 @@ def result_rows(page, table, list_display, change_url, with_checkbox, ttl_attrib
 
     `change_url(object_id)` is an item's link. The first listed attribute
     is the row's header cell and carries the link; the last cell sums up the
-    attributes not listed. Every row has the same cells, so one format_html()
-    per row fills them, and the template prints one value per row.
+    attributes not listed. Every row has the same cells, so one format string
+    per row fills them (as format_html() would), and the template prints one
+    value per row.
     """
     label = gettext("Select this object for an action - %(object)s")
     listed = {*list_display, *([ttl_attribute] if ttl_attribute else [])}
@@ -184,13 +186,24 @@ def result_rows(page, table, list_display, change_url, with_checkbox, ttl_attrib
             expiry = expiry_text(item[ttl_attribute]) if ttl_attribute in item else ""
             values += [ttl_attribute, expiry]
         values.append(summary(item, exclude=listed))
-        rows.append(format_html(row_format, *values))
+        rows.append(mark_safe(row_format.format(*map(_escaped, values))))
     return rows
+
+
+def _escaped(value):
+    """Return a row's value (plain text: ids, URLs, labels, values' text) escaped for HTML.
+
+    format_html() escapes the same way, with html.escape, but first checks
+    every argument for a lazy translation or HTML already, which a row's
+    values never are; without that check the rows of a 25-row page cost a
+    third as much (docs/performance.md).
+    """
+    return html.escape(str(value))
 
 
 @lru_cache(maxsize=64)
 def _row_format(columns, with_checkbox, with_expiry):
-    """Return the format_html() string of one row: its cells, names and values as arguments."""
+    """Return the format string of one row: its cells, names and values as arguments."""
     cells = [_CHECKBOX_CELL] if with_checkbox else []
     cells += [_LINK_CELL] + [_CELL] * (columns - 1)
     cells += [_CELL] if with_expiry else []
