@@ -275,9 +275,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    },
+    # WhiteNoise's CompressedManifestStaticFilesStorage, each URL worked out once.
+    "staticfiles": {"BACKEND": "contactsite.storage.StaticFilesStorage"},
 }
 
 # --- DynamoDB (contacts) ------------------------------------------------------

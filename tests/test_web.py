@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.templatetags.static import static
 from django.test import Client
+from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 from contacts.models import CONTACTS
 
@@ -137,9 +138,7 @@ def production_static(settings, tmp_path):
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        },
+        "staticfiles": {"BACKEND": "contactsite.storage.StaticFilesStorage"},
     }
     call_command("collectstatic", "--noinput", verbosity=0)
     return tmp_path
@@ -160,6 +159,28 @@ def test_static_files_are_served_hashed_by_whitenoise(db, production_static):
     assert body == on_disk
     # Hashed names never change content, so they may be cached for ever.
     assert "immutable" in response["Cache-Control"]
+
+
+def test_static_urls_are_the_manifest_storages_worked_out_once(db, production_static,
+                                                                 settings, monkeypatch):
+    """contactsite.storage gives WhiteNoise's URLs, asks it once per file, and follows
+    a change of STATIC_URL or DEBUG."""
+    names = ["admin/css/base.css", "admin/img/search.svg", "admin/css/base.css?v=1#top"]
+    expected = [CompressedManifestStaticFilesStorage().url(name) for name in names]
+    assert [static(name) for name in names] == expected
+
+    asked = []
+    real_url = CompressedManifestStaticFilesStorage.url
+    monkeypatch.setattr(CompressedManifestStaticFilesStorage, "url",
+                        lambda self, name, force=False: asked.append(name) or real_url(
+                            self, name, force))
+    again = [static(name) for name in names]
+    assert asked == [] and again == expected
+
+    settings.STATIC_URL = "/assets/"
+    assert re.fullmatch(r"/assets/admin/css/base\.[0-9a-f]{12}\.css", static("admin/css/base.css"))
+    settings.DEBUG = True
+    assert static("admin/css/base.css") == "/assets/admin/css/base.css"
 
 
 def test_unknown_static_file_is_404(db, production_static):
