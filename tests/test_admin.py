@@ -17,6 +17,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import connection
+from django.http import QueryDict
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape, format_html, strip_tags
@@ -290,6 +291,23 @@ def test_list_rows_escape_every_value_and_keep_each_cell_in_its_column():
     assert "action-checkbox" in with_menu and "action-checkbox" not in without
     assert with_menu.count("<td") == 4 and without.count("<td") == 3
     assert isinstance(with_menu, SafeString)
+
+
+def test_list_links_encode_the_query_as_querydict_does():
+    """The list's links (paging, page sizes, sorting, search) carry every part of the query,
+    encoded as Django's QueryDict.urlencode() encodes request.GET."""
+    query = changelist.ListQuery(
+        search="priya & k+1 = 100% ü#?", per_page=50, cursor="eyJ9:1t/x+y=", order="-username",
+        contains=True, hide_expired=True, bar=(("pk", "a b&c"), ("f0-path", "tags[0]")))
+    expected = QueryDict(mutable=True)
+    for key, value in (("q", query.search), ("contains", "1"), ("o", "-username"),
+                       ("unexpired", "1"), ("pk", "a b&c"), ("f0-path", "tags[0]"),
+                       ("per_page", "50"), ("cursor", "eyJ9:1t/x+y=")):
+        expected[key] = value
+
+    assert query.querystring() == "?" + expected.urlencode()
+    assert QueryDict(query.querystring()[1:]) == expected
+    assert changelist.ListQuery().querystring() == "?"
 
 
 def test_a_row_is_what_format_html_would_make_of_its_values():
