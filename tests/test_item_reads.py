@@ -118,6 +118,18 @@ def test_an_error_answer_keeps_botocores_parsing():
                                               "Message": "Requested resource not found"}
 
 
+@pytest.mark.parametrize("body", [b'{"Items": [{"id": {"S": "a"}', b"<html>proxy error</html>",
+                                  b'{"Items": [{"photo": {"B": "not base64!"}}], "Count": 1}'])
+def test_an_answer_that_is_not_json_is_left_to_botocore(body):
+    def outcome(parsed_by_json):
+        try:
+            return _exactly(_client(200, body, parsed_by_json).scan(TableName="T"))
+        except Exception as error:  # noqa: BLE001 - whatever botocore does, ours does
+            return repr(error)
+
+    assert outcome(True) == outcome(False)
+
+
 def test_the_apps_client_parses_item_reads_with_json(settings, monkeypatch):
     parsed = []
     real_parse = item_reads.parse

@@ -6,7 +6,8 @@ Scaling, DynamoDB's auto scaling, through the same path); `errors` turns every d
 `dynamodb_tables.exceptions`; `serialization` converts Python values to
 DynamoDB's typed attribute values and back; `metering` counts what each web
 request costs; `budget` bounds how long it waits for DynamoDB, and `attempts`
-holds botocore's attempts to that and notes writes left unconfirmed. Nothing
+holds botocore's attempts to that and notes writes left unconfirmed;
+`item_reads` parses the answers of item reads in one json.loads. Nothing
 above this package catches `ClientError`.
 """
 

@@ -7,8 +7,8 @@ json.loads. The walk changes nothing in these answers but Binary values,
 which arrive as base64 text, so `parse` on botocore's `before-parse` event
 does the same in one json.loads and hands botocore an empty body: botocore
 still adds ResponseMetadata, and its result is the same (tests/test_item_reads.py
-compares the two on every attribute type). Errors (status 300 and up) keep
-botocore's own parsing.
+compares the two on every attribute type). Errors (status 300 and up), and
+an answer that is not JSON, keep botocore's own parsing.
 """
 
 import base64
@@ -27,8 +27,11 @@ def register(client):
 def parse(operation_model, response_dict, customized_response_dict, **kwargs):
     if response_dict["status_code"] >= 300:
         return
+    try:
+        answer = json.loads(response_dict["body"], object_hook=_binary)
+    except ValueError:  # not JSON, or bad base64: botocore's parser says what it says of it
+        return
     members = operation_model.output_shape.members
-    answer = json.loads(response_dict["body"], object_hook=_binary)
     # botocore keeps only the members the model names.
     customized_response_dict.update(
         (name, value) for name, value in answer.items() if name in members
