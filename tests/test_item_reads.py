@@ -119,7 +119,8 @@ def test_an_error_answer_keeps_botocores_parsing():
 
 
 @pytest.mark.parametrize("body", [b'{"Items": [{"id": {"S": "a"}', b"<html>proxy error</html>",
-                                  b'{"Items": [{"photo": {"B": "not base64!"}}], "Count": 1}'])
+                                  b'{"Items": [{"photo": {"B": "not base64!"}}], "Count": 1}',
+                                  b'[{"Items": []}]', b'"Items"'])
 def test_an_answer_that_is_not_json_is_left_to_botocore(body):
     def outcome(parsed_by_json):
         try:
