@@ -42,4 +42,4 @@ forwarded_allow_ips = ""
 # on the one shared socket with gunicorn's own gevent worker. The workers'
 # shared counts (above) need the one socket: a worker can only leave a
 # connection to a sibling that could accept it. docs/performance.md has the
-# measurements ("Worker spread").
+# measurements ("The workers' connection gate").

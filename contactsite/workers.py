@@ -2,7 +2,7 @@
 
 All workers wait on one listening socket, and which of them takes a new connection is
 chance: of 8 keep-alive clients connecting at once, one worker sometimes took 6 or 7 and
-served them on one core while the other idled (docs/performance.md, "Worker spread").
+served them on one core while the other idled (docs/performance.md, "The workers' connection gate").
 As nginx's accept_mutex and "least connections" do, each worker publishes how many client
 connections it has open in a slot of a small array shared by all workers (made in the
 master before it forks them, gunicorn.conf.py), and leaves a new connection for a moment
