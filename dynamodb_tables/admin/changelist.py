@@ -108,7 +108,7 @@ def page_sizes(default_per_page):
     return tuple(sorted({default_per_page, *MORE_PAGE_SIZES}))
 
 
-def paging_links(query, page):
+def page_links(query, page):
     """Return the first / previous / next links of a page (None where there is none)."""
     return {
         "first_url": query.querystring(cursor="") if page.has_previous() else None,
@@ -119,6 +119,12 @@ def paging_links(query, page):
             else None
         ),
         "next_url": query.querystring(cursor=page.next_cursor) if page.has_next() else None,
+    }
+
+
+def query_links(query):
+    """Return the links that change the query itself: clear the search or the bar, page sizes."""
+    return {
         "clear_search_url": query.querystring(search="", contains=False, cursor=""),
         "clear_query_url": query.querystring(bar=(), cursor=""),
         "page_size_links": [

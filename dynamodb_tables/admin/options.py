@@ -24,10 +24,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, register_converter, reverse
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 
+from ..backend import overlap
 from ..store import ItemManager, counts
 from ..store.manager import SEARCH_READ_BUDGET
 from ..store.pagination import Page
@@ -251,6 +252,12 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
 
     @store_errors
     def changelist_view(self, request, extra_context=None):
+        """The change list: one page of the table's items, found by `finding.find`.
+
+        Unlike the admin's, the TemplateResponse comes back rendered: the
+        page's read runs while the template renders (backend.overlap), so
+        `extra_context`, not the response's context_data, changes what it shows.
+        """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         if request.method == "POST":
@@ -262,25 +269,25 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
         found = finding.find(self, request, query)
         recording = getattr(request, "dynamodb", None)
         units_before = recording.read_units if recording is not None else None
-        if found.valid:
-            page = self.items.page(cursor=query.cursor or None, limit=query.per_page,
-                                   read=found.read, layout=found.layout)
-            page = finding.with_exact_first(
-                page, finding.exact_item(self, request, query), self.table)
-        else:
-            page = Page(object_list=[])
+        # The page's read is sent now and its answer taken where the template
+        # first needs it (`listing`, at the rows): the admin's chrome renders
+        # meanwhile under gevent (backend.overlap).
+        pending = overlap.start(self._read_page, request, query, found)
         choices = self._action_choices(request)
-        filters = self.row_filters(query, page)
-
-        item_url = self.change_urls()
-
-        def change_url(object_id):
-            url = item_url(object_id)
-            return f"{url}?{filters}" if filters else url
-
         list_display = self.get_list_display(request)
         # The time-to-live attribute reads as a date in a column of its own.
         ttl_column = found.ttl_attribute if found.ttl_attribute not in list_display else None
+
+        def listing():
+            if pending.error() is not None:
+                return {}  # raised below, after rendering
+            page = pending.result()
+            return {
+                **self._page_context(query, page, list_display, bool(choices), ttl_column),
+                "read_units": (
+                    recording.read_units - units_before if recording is not None else None),
+            }
+
         context = {
             **self.admin_site.each_context(request),
             **self.page_context(request),
@@ -288,7 +295,7 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
             if self.has_change_permission(request)
             else _("Select %s to view") % self.opts.verbose_name,
             "subtitle": None,
-            "page": page,
+            "listing": SimpleLazyObject(listing),
             "query": query,
             "result_headers": changelist.result_headers(
                 list_display, query,
@@ -299,13 +306,7 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
             "found": found,
             "search_ordering": finding.search_ordering(self, request, found.layout),
             "max_read": SEARCH_READ_BUDGET,
-            "request_text": changelist.request_text(page),
-            "read_units": (
-                recording.read_units - units_before if recording is not None else None),
-            "results": changelist.result_rows(
-                page, self.table, list_display, change_url, with_checkbox=bool(choices),
-                ttl_attribute=ttl_column),
-            **changelist.paging_links(query, page),
+            **changelist.query_links(query),
             "search_var": changelist.SEARCH_VAR,
             "contains_var": changelist.CONTAINS_VAR,
             "slow_search_url": query.querystring(contains=True, cursor=""),
@@ -318,7 +319,6 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
             "action_menu": changelist.action_menu(choices) if choices else None,
             "actions_on_top": True,
             "actions_on_bottom": False,
-            "selection_note": _("0 of %(cnt)s selected") % {"cnt": len(page)},
             "has_add_permission": self.has_add_permission(request),
             "add_url": self.url("add"),
             "export_url": self.url("export"),
@@ -327,7 +327,44 @@ class DynamoModelAdmin(CountedWrites, ActionViews, EditingViews, JsonViews, Tabl
             **(extra_context or {}),
         }
         request.current_app = self.admin_site.name
-        return TemplateResponse(request, self.change_list_template, context)
+        # Rendered here, not by the handler, so that the read overlaps the
+        # rendering and its error, if it failed, is still raised inside the
+        # view, where store_errors makes it the error page (the rendered list
+        # is then dropped).
+        response = TemplateResponse(request, self.change_list_template, context).render()
+        pending.result()
+        return response
+
+    def _read_page(self, request, query, found):
+        """Return the list's page: its read, with the item whose key was searched for first.
+
+        It may run in a greenlet of its own (backend.overlap): no ORM here.
+        """
+        if not found.valid:
+            return Page(object_list=[])
+        page = self.items.page(cursor=query.cursor or None, limit=query.per_page,
+                               read=found.read, layout=found.layout)
+        return finding.with_exact_first(
+            page, finding.exact_item(self, request, query), self.table)
+
+    def _page_context(self, query, page, list_display, with_checkbox, ttl_column):
+        """Return what the change list shows of its page: rows, links, request, selection."""
+        filters = self.row_filters(query, page)
+        item_url = self.change_urls()
+
+        def change_url(object_id):
+            url = item_url(object_id)
+            return f"{url}?{filters}" if filters else url
+
+        return {
+            "page": page,
+            "results": changelist.result_rows(
+                page, self.table, list_display, change_url, with_checkbox=with_checkbox,
+                ttl_attribute=ttl_column),
+            **changelist.page_links(query, page),
+            "request_text": changelist.request_text(page),
+            "selection_note": _("0 of %(cnt)s selected") % {"cnt": len(page)},
+        }
 
     # --- The table page ---------------------------------------------------------------
 
