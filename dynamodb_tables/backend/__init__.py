@@ -7,7 +7,8 @@ Scaling, DynamoDB's auto scaling, through the same path); `errors` turns every d
 DynamoDB's typed attribute values and back; `metering` counts what each web
 request costs; `budget` bounds how long it waits for DynamoDB, and `attempts`
 holds botocore's attempts to that and notes writes left unconfirmed;
-`item_reads` parses the answers of item reads in one json.loads. Nothing
+`item_reads` parses the answers of item reads in one json.loads; `overlap`
+sends a read before a page renders and takes its answer later. Nothing
 above this package catches `ClientError`.
 """
 
