@@ -13,6 +13,13 @@ DYNAMODB_LOCAL := $(DYNAMODB_LOCAL_DIR)/installed-$(DYNAMODB_LOCAL_VERSION)
 DYNAMODB_ADMIN_VERSION := 5.3.3
 DYNAMODB_ADMIN_DIR := .cache/dynamodb-admin
 DYNAMODB_ADMIN := $(DYNAMODB_ADMIN_DIR)/installed-$(DYNAMODB_ADMIN_VERSION)
+# The benchmark runs the app on a CPython built for speed, as the image's is (python:3.11-slim
+# is configured with --enable-optimizations --with-lto): Debian's python3.11 is built so;
+# pyenv's default build is not, and its change list's p50 is 7-11 % higher
+# (docs/performance.md, "The interpreter"). BENCH_PYTHON=/path/to/python3.11 picks another.
+BENCH_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11 /usr/local/bin/python3.11) $(PYTHON))
+# One folder per interpreter: changing BENCH_PYTHON builds its own.
+BENCH_VENV := .cache/bench-venv$(subst /,-,$(BENCH_PYTHON))
 # The accessibility tests run axe-core in Chromium and the Nu HTML Checker (vnu.jar, on
 # the same Java as DynamoDB Local) on the pages; both from npm, pinned.
 AXE_CORE_VERSION := 4.14.1
@@ -43,9 +50,10 @@ test: $(VENV)/.dev $(DYNAMODB_LOCAL) $(PAGE_CHECKERS)
 	$(PY) -m pytest
 
 # Starts its own DynamoDB Local and gunicorn on loopback ports, stops them at the end.
-bench: $(VENV)/.dev $(DYNAMODB_LOCAL) $(DYNAMODB_ADMIN)
+# The list is also timed from a gunicorn on the project's .venv, in the same rounds.
+bench: $(BENCH_VENV)/.runtime $(VENV)/.runtime $(DYNAMODB_LOCAL) $(DYNAMODB_ADMIN)
 	@scripts/require-java
-	$(PY) -m bench.run $(BENCH_ARGS)
+	$(BENCH_VENV)/bin/python -m bench.run --also-python $(abspath $(PY)) $(BENCH_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
@@ -59,6 +67,13 @@ $(PY):
 
 $(VENV)/.runtime: requirements.txt | $(PY)
 	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+# The benchmark needs only what the app runs with: it drives the app over HTTP.
+$(BENCH_VENV)/.runtime: requirements.txt
+	$(BENCH_PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install -q --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install -q -r requirements.txt
 	touch $@
 
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)

@@ -18,11 +18,15 @@ from tests.support.http import Client
 
 
 class Throughput:
-    """What one run served: views per second, failures, and requests per worker pid."""
+    """What one run served: views per second, failures, requests and connections per worker."""
 
-    def __init__(self, views, errors, seconds, per_worker):
+    def __init__(self, views, errors, seconds, per_worker, connections):
         self.views, self.errors, self.seconds = views, errors, seconds
         self.per_worker = per_worker  # {pid: requests}; empty when the server names none
+        # {pid: connections}: which worker took each client's connection. A share of
+        # requests above a fair one at an even split is the scheduler's doing, not the
+        # connections' (docs/performance.md, "The workers' connection gate").
+        self.connections = connections
 
     @property
     def per_second(self):
@@ -37,7 +41,7 @@ class Throughput:
 
 def _hammer(base_url, cookies, paths, seconds, threads, ready, go, results):
     counts, errors = [0] * threads, [0] * threads
-    workers = collections.Counter()
+    workers, connections = collections.Counter(), collections.Counter()
     lock = threading.Lock()
     barrier = threading.Barrier(threads + 1)
 
@@ -46,6 +50,7 @@ def _hammer(base_url, cookies, paths, seconds, threads, ready, go, results):
         client.cookies = dict(cookies)
         barrier.wait()
         deadline = time.monotonic() + seconds
+        first = True
         while time.monotonic() < deadline:
             ok = True
             for path in paths:
@@ -53,6 +58,10 @@ def _hammer(base_url, cookies, paths, seconds, threads, ready, go, results):
                 ok = ok and response.status == 200
                 with lock:
                     workers[response.header(WORKER_HEADER)] += 1
+                    # A keep-alive connection stays with the worker that took it.
+                    if first:
+                        connections[response.header(WORKER_HEADER)] += 1
+                        first = False
             if ok:
                 counts[slot] += 1
             else:
@@ -68,7 +77,8 @@ def _hammer(base_url, cookies, paths, seconds, threads, ready, go, results):
     for thread in threads_:
         thread.join()
     workers.pop(None, None)
-    results.put((sum(counts), sum(errors), dict(workers)))
+    connections.pop(None, None)
+    results.put((sum(counts), sum(errors), dict(workers), dict(connections)))
 
 
 def views_per_second(base_url, cookies, paths, seconds, processes=2, threads=4):
@@ -90,8 +100,9 @@ def views_per_second(base_url, cookies, paths, seconds, processes=2, threads=4):
     totals = [results.get(timeout=seconds + 120) for _ in jobs]
     for job in jobs:
         job.join()
-    per_worker = collections.Counter()
-    for _, _, workers in totals:
+    per_worker, connections = collections.Counter(), collections.Counter()
+    for _, _, workers, connected in totals:
         per_worker.update({int(pid): count for pid, count in workers.items()})
+        connections.update({int(pid): count for pid, count in connected.items()})
     return Throughput(sum(t[0] for t in totals), sum(t[1] for t in totals), seconds,
-                      dict(per_worker))
+                      dict(per_worker), dict(connections))

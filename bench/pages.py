@@ -128,3 +128,31 @@ class SizeRun:
             "floor": {k: self.floors[k].summary() for k in KINDS if self.floors[k].seconds},
             "depth": self.depth,
         }
+
+
+class ListOnAnotherPython:
+    """The change list from a second gunicorn run by another interpreter, sampled beside ours.
+
+    Same table, auth database and settings: only the interpreter differs, so the
+    report can show what the list's p50 owes to how CPython was built (the
+    Makefile's BENCH_PYTHON against the project's .venv).
+    """
+
+    def __init__(self, python, server_url, app):
+        self.python = python
+        self.client = Client(server_url)
+        self.client.log_in(app.username, app.password)
+        for _ in range(10):  # warm-up, as SizeRun's
+            self.client.get(LIST)
+        self.timings = Samples()
+
+    def sample(self):
+        # Our list is timed right after the trivial view and the empty admin page of
+        # the same worker: this one too, so that both find their worker equally warm.
+        for path in ("/bench/trivial", "/bench/chrome"):
+            self.client.get(path)
+        self.timings.add(self.client.get(LIST), 200)
+
+    def results(self):
+        self.client.close()
+        return {"python": self.python, **self.timings.summary()}

@@ -85,6 +85,12 @@ def print_peers(w, n, run, rare):
       f"{tp['list']['server_cpu_ms'] / tp['dynamodb-admin']['server_cpu_ms']:.2f}×; "
       f"(contactsite / Django user list): p50 {ours / peers['user list']['p50_ms']:.2f}×, "
       f"views/s {tp['list']['per_second'] / tp['user list']['per_second']:.2f}×\n")
+    other = run.get("list_on_also_python")
+    if other:
+        w(f"the same list from a gunicorn run by Python {other['python']}: p50 "
+          f"{other['p50_ms']:.1f} ms, p95 {other['p95_ms']:.1f} ms, "
+          f"{other['p50_ms'] / theirs:.2f}× dynamodb-admin's p50 (for comparison; the targets "
+          "use the bench's own Python)\n")
     w(f"rare name ({rare['name']!r}): contactsite ?q= p50 {rare['ours']['p50_ms']:.1f} ms, "
       f"{rare['ours']['requests']} DynamoDB requests; dynamodb-admin filter (begins_with) p50 "
       f"{rare['dynamodb-admin']['p50_ms']:.0f} ms ({rare['dynamodb-admin']['n']} views), "
@@ -97,7 +103,10 @@ def print_throughput(w, run):
         t = run["throughput"][kind]
         share = t["busiest_worker_share"]
         workers = "/".join(str(count) for count in sorted(t["per_worker"].values()))
+        halves = ", ".join(f"{half['connections']} ({half['busiest_share']:.0%})"
+                           for half in t.get("runs", []))
         w(f"  {label:<48}{t['per_second']:>7.0f}/s  server CPU {t['server_cpu_ms']:.1f} ms, "
           f"DynamoDB Local CPU {t['dynamodb_cpu_ms']:.1f} ms per view"
-          + (f"; workers {workers} (busiest {share:.0%})" if share is not None else "")
+          + (f"; workers {workers} (busiest {share:.0%}); connections per worker, each "
+             f"half-run (its busiest worker's share): {halves}" if share is not None else "")
           + (f"; {t['errors']} failed" if t["errors"] else "") + "\n")

@@ -1,7 +1,10 @@
 """`make bench`: latency, DynamoDB cost, throughput and memory of the contacts pages, and peers.
 
-    .venv/bin/python -m bench.run            # N = 1,000 and 100,000 (about 25 minutes)
-    .venv/bin/python -m bench.run --quick    # N = 200 and 5,000 (about 6 minutes)
+    make bench                       # N = 1,000 and 100,000 (about 20 minutes)
+    make bench BENCH_ARGS=--quick    # N = 200 and 5,000 (about 3 minutes)
+
+`make bench` runs it with the interpreter of its BENCH_PYTHON (the Makefile
+says which by default and why), passing `--also-python` the project's .venv.
 
 It starts its own in-memory DynamoDB Local, one gunicorn per table size (2
 workers, as the Docker image runs it) and dynamodb-admin on loopback ports,
@@ -22,6 +25,7 @@ import os
 import platform
 import random
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,7 +36,7 @@ from bench.app import BenchApp
 from bench.floor import Floor
 from bench.importing import import_versus_batch_writer
 from bench.measure import cpu_seconds
-from bench.pages import LIST, SizeRun, rare_name
+from bench.pages import LIST, ListOnAnotherPython, SizeRun, rare_name
 from bench.peers import AdminPages, PeerRun, count_requests, dynamodb_admin, filter_query
 from bench.report import print_report
 from bench.targets import targets
@@ -56,6 +60,7 @@ class Size:
 
     def __init__(self, n, app, pages, peers, table):
         self.n, self.app, self.pages, self.peers, self.table = n, app, pages, peers, table
+        self.elsewhere = None  # the list from another interpreter (--also-python), if asked
 
     def server_pids(self):
         return [self.app.server.pid, *children(self.app.server.pid)]
@@ -97,7 +102,7 @@ def throughput(size, admin_url, cookies, kind, seconds, dynamodb_pid, admin_pid)
     return {
         "views": result.views, "seconds": seconds, "errors": result.errors,
         "server_cpu": after[0] - before[0], "dynamodb_cpu": after[1] - before[1],
-        "per_worker": result.per_worker,
+        "per_worker": result.per_worker, "connections": result.connections,
     }
 
 
@@ -112,13 +117,24 @@ def add_up(runs):
     # The worst single run decides the spread: each starts its 8 connections afresh.
     shares = [max(r["per_worker"].values()) / sum(r["per_worker"].values())
               for r in runs if r["per_worker"]]
+    pids = {pid for run in runs for pid in run["per_worker"]}
+    splits = [connection_split(run, pids) for run in runs if run["per_worker"]]
     views = max(total["views"], 1)
     return {
         "per_second": total["views"] / total["seconds"], "errors": total["errors"],
         "server_cpu_ms": total["server_cpu"] * 1000 / views,
         "dynamodb_cpu_ms": total["dynamodb_cpu"] * 1000 / views,
         "per_worker": workers, "busiest_worker_share": max(shares) if shares else None,
+        "runs": splits,
     }
+
+
+def connection_split(run, pids):
+    """Return how one run's connections split over the workers ("4/4", "8/0"), with the
+    share of requests its busiest worker served."""
+    counts = sorted((run["connections"].get(pid, 0) for pid in pids), reverse=True)
+    return {"connections": "/".join(map(str, counts)),
+            "busiest_share": max(run["per_worker"].values()) / sum(run["per_worker"].values())}
 
 
 def rare_search(size, admin_url, rounds):
@@ -150,12 +166,20 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, help="Requests per page kind and N.")
     parser.add_argument("--seconds", type=float, help="Duration of each throughput run.")
     parser.add_argument("--json", metavar="FILE", help="Also write the figures as JSON.")
+    parser.add_argument("--also-python", metavar="PYTHON",
+                        help="Also time the change list served by this interpreter (with the "
+                             "app's requirements installed), beside the bench's own.")
     args = parser.parse_args(argv)
     sizes = (200, 5_000) if args.quick else (1_000, 100_000)
     samples = args.samples or (30 if args.quick else 200)
     seconds_each = args.seconds or (4 if args.quick else 10)
     rare_rounds = 3  # dynamodb-admin needs about a minute a view at 100,000
     rng = random.Random(11)
+
+    also_python = args.also_python and python_of(args.also_python)
+    if also_python == python_of(sys.executable):
+        step(f"--also-python is the bench's own interpreter (Python {also_python}): skipped")
+        also_python = None
 
     workdir = Path(tempfile.mkdtemp(prefix="contactsite-bench-"))
     report = {
@@ -181,6 +205,12 @@ def main(argv=None):
             first_app = first_app or app
             cleanup.callback(app.stop)
             measured.append(Size(n, app, pages, None, app.table))
+            if also_python:
+                other = app.another_server(workdir / f"also-python-{n}")
+                other.workdir.mkdir()
+                cleanup.callback(other.stop)
+                url = other.serve(python=args.also_python)
+                measured[-1].elsewhere = ListOnAnotherPython(also_python, url, app)
         admin, admin_url = cleanup.enter_context(
             dynamodb_admin(endpoint, workdir / "dynamodb-admin.log"))
         for size in measured:
@@ -191,10 +221,14 @@ def main(argv=None):
             for size in measured:
                 size.pages.sample()
                 size.peers.sample()
+                if size.elsewhere:
+                    size.elsewhere.sample()
         for size in measured:
             run = report["runs"][str(size.n)]
             run.update(size.pages.results())
             run["peers"] = size.peers.results()
+            if size.elsewhere:
+                run["list_on_also_python"] = size.elsewhere.results()
             step(f"N = {size.n:,}: a rare name, {rare_rounds} times each: ?q= and "
                  "dynamodb-admin's filter")
             report["rare_search"][str(size.n)] = side = rare_search(size, admin_url, rare_rounds)
@@ -254,8 +288,21 @@ def machine():
                 break
     except OSError:
         pass
-    python = platform.python_version()
+    # Which CPython serves the app weighs on every figure (the Makefile's BENCH_PYTHON).
+    python = python_of(sys.executable)
     return f"{os.cpu_count()} cores ({cpu}), Python {python}, {platform.system()}"
+
+
+def python_of(executable):
+    """Return an interpreter's version and the installation its venv was made from."""
+    found = subprocess.run(
+        [executable, "-c", "import platform, sys; print(platform.python_version(), 'from', "
+                           "sys.base_prefix)"],
+        capture_output=True, text=True, check=False,
+    )
+    if found.returncode:
+        raise SystemExit(f"{executable} did not run: {found.stderr.strip()}")
+    return found.stdout.strip()
 
 
 if __name__ == "__main__":

@@ -100,17 +100,17 @@ class App:
         for command in (("create_table",), ("migrate", "--noinput"), ("ensure_superuser",)):
             self.manage(*command)
 
-    def serve(self, workers=2, threads=None):
+    def serve(self, workers=2, threads=None, python=sys.executable):
         """Start gunicorn as scripts/docker-start does, on a free loopback port; return its URL.
 
         `threads` is left from thread workers: gunicorn.conf.py's gevent workers serve
-        each connection in a greenlet.
+        each connection in a greenlet. `python` runs it (the benchmark compares two).
         """
         port = free_port()
         self.log_path = self.workdir / "gunicorn.log"
         with open(self.log_path, "ab") as log:
             self.server = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "contactsite.wsgi",
+                [python, "-m", "gunicorn", "contactsite.wsgi",
                  "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
                  "--workers", str(workers),
                  "--error-logfile", "-", "--no-control-socket", "--worker-tmp-dir", "/dev/shm"],
