@@ -15,7 +15,7 @@ DYNAMODB_ADMIN_DIR := .cache/dynamodb-admin
 DYNAMODB_ADMIN := $(DYNAMODB_ADMIN_DIR)/installed-$(DYNAMODB_ADMIN_VERSION)
 # The benchmark runs the app on a CPython built for speed, as the image's is (python:3.11-slim
 # is configured with --enable-optimizations --with-lto): Debian's python3.11 is built so;
-# pyenv's default build is not, and its change list's p50 is 7-11 % higher
+# pyenv's default build is not, and its change list's p50 is 7-12 % higher
 # (docs/performance.md, "The interpreter"). BENCH_PYTHON=/path/to/python3.11 picks another.
 BENCH_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11 /usr/local/bin/python3.11) $(PYTHON))
 # One folder per interpreter: changing BENCH_PYTHON builds its own.
