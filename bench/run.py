@@ -114,11 +114,10 @@ def add_up(runs):
     for run in runs:
         for pid, count in run["per_worker"].items():
             workers[str(pid)] = workers.get(str(pid), 0) + count
-    # The worst single run decides the spread: each starts its 8 connections afresh.
-    shares = [max(r["per_worker"].values()) / sum(r["per_worker"].values())
-              for r in runs if r["per_worker"]]
     pids = {pid for run in runs for pid in run["per_worker"]}
     splits = [connection_split(run, pids) for run in runs if run["per_worker"]]
+    # The worst single run decides the spread: each starts its 8 connections afresh.
+    shares = [split["busiest_share"] for split in splits]
     views = max(total["views"], 1)
     return {
         "per_second": total["views"] / total["seconds"], "errors": total["errors"],
@@ -177,7 +176,7 @@ def main(argv=None):
     rng = random.Random(11)
 
     also_python = args.also_python and python_of(args.also_python)
-    if also_python == python_of(sys.executable):
+    if also_python and also_python == python_of(sys.executable):
         step(f"--also-python is the bench's own interpreter (Python {also_python}): skipped")
         also_python = None
 
