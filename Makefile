@@ -19,7 +19,7 @@ DYNAMODB_ADMIN := $(DYNAMODB_ADMIN_DIR)/installed-$(DYNAMODB_ADMIN_VERSION)
 # (docs/performance.md, "The interpreter"). BENCH_PYTHON=/path/to/python3.11 picks another.
 BENCH_PYTHON ?= $(firstword $(wildcard /usr/bin/python3.11 /usr/local/bin/python3.11) $(PYTHON))
 # One folder per interpreter: changing BENCH_PYTHON builds its own.
-BENCH_VENV := .cache/bench-venv$(subst /,-,$(BENCH_PYTHON))
+BENCH_VENV := .cache/bench-venv-$(patsubst -%,%,$(subst /,-,$(BENCH_PYTHON)))
 # The accessibility tests run axe-core in Chromium and the Nu HTML Checker (vnu.jar, on
 # the same Java as DynamoDB Local) on the pages; both from npm, pinned.
 AXE_CORE_VERSION := 4.14.1
