@@ -175,14 +175,16 @@ def main(argv=None):
     rare_rounds = 3  # dynamodb-admin needs about a minute a view at 100,000
     rng = random.Random(11)
 
+    # Which CPython serves the app weighs on every figure (the Makefile's BENCH_PYTHON).
+    own_python = python_of(sys.executable)
     also_python = args.also_python and python_of(args.also_python)
-    if also_python and also_python == python_of(sys.executable):
+    if also_python and also_python == own_python:
         step(f"--also-python is the bench's own interpreter (Python {also_python}): skipped")
         also_python = None
 
     workdir = Path(tempfile.mkdtemp(prefix="contactsite-bench-"))
     report = {
-        "date": time.strftime("%Y-%m-%d"), "machine": machine(), "sizes": list(sizes),
+        "date": time.strftime("%Y-%m-%d"), "machine": machine(own_python), "sizes": list(sizes),
         "samples": samples, "gunicorn": "2 gevent workers (gunicorn.conf.py), one per N",
         "runs": {str(n): {} for n in sizes}, "rare_search": {},
         # Other work on the machine skews every figure: the run says how busy it was.
@@ -278,7 +280,7 @@ def load_average():
     return " ".join(f"{value:.1f}" for value in os.getloadavg())
 
 
-def machine():
+def machine(python):
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -287,20 +289,22 @@ def machine():
                 break
     except OSError:
         pass
-    # Which CPython serves the app weighs on every figure (the Makefile's BENCH_PYTHON).
-    python = python_of(sys.executable)
     return f"{os.cpu_count()} cores ({cpu}), Python {python}, {platform.system()}"
 
 
 def python_of(executable):
     """Return an interpreter's version and the installation its venv was made from."""
-    found = subprocess.run(
-        [executable, "-c", "import platform, sys; print(platform.python_version(), 'from', "
-                           "sys.base_prefix)"],
-        capture_output=True, text=True, check=False,
-    )
+    try:
+        found = subprocess.run(
+            [executable, "-c", "import platform, sys; print(platform.python_version(), 'from', "
+                               "sys.base_prefix)"],
+            capture_output=True, text=True, check=False,
+        )
+    except OSError as error:  # not there, or not a program
+        raise SystemExit(f"{executable} did not run: {error}") from None
     if found.returncode:
-        raise SystemExit(f"{executable} did not run: {found.stderr.strip()}")
+        raise SystemExit(f"{executable} did not run: "
+                         f"{found.stderr.strip() or f'exit status {found.returncode}'}")
     return found.stdout.strip()
 
 
